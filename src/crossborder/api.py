@@ -1,0 +1,14 @@
+"""Mounts each capability's router under /api/v1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from crossborder.core.access.api import router as access_router
+from crossborder.core.audit.api import router as audit_router
+from crossborder.reference.api import router as reference_router
+
+api_router = APIRouter()
+api_router.include_router(reference_router)
+api_router.include_router(access_router)
+api_router.include_router(audit_router)

@@ -1,0 +1,50 @@
+"""The ASGI application: API under /api/v1, pages, static files, health and metrics."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from crossborder import __version__
+from crossborder.api import api_router
+from crossborder.core import logs, problems
+from crossborder.core.db import get_engine
+from crossborder.core.errors import FieldError
+from crossborder.core.http import RequestMiddleware
+from crossborder.core.settings import get_settings
+from crossborder.reference import get_registry
+from crossborder.web.routes import STATIC_DIR, web_router
+from crossborder.web.templating import render
+
+
+def _html_error(request: Request, status: int, title: str, detail: str, errors: list[FieldError]) -> Response:
+    return render(request, "error.html", status_code=status, title=title, detail=detail, errors=errors)
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    get_registry()  # a malformed reference file stops start-up here, naming file and key path
+
+    app = FastAPI(title="crossborder", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
+                  redoc_url=None, description="Digital infrastructure for cross-border e-commerce in ASEAN.")
+    problems.install(app, html=_html_error)
+    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+    def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app

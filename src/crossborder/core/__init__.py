@@ -1,0 +1,1 @@
+"""Settings, storage, money and dates, errors, identity and access, audit log, i18n."""

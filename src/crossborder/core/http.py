@@ -1,0 +1,107 @@
+"""One pure-ASGI middleware for every request: body size limit, request id, metrics,
+access log. Pure ASGI (not BaseHTTPMiddleware) keeps the per-request cost small."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from crossborder.core.problems import PROBLEM_JSON
+
+log = logging.getLogger("crossborder.http")
+
+REQUESTS = Counter("crossborder_http_requests_total", "HTTP requests", ["method", "route", "status"])
+LATENCY = Histogram("crossborder_http_request_seconds", "HTTP request latency", ["method", "route"],
+                    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's full template (low-cardinality metric label). Routes of included
+    routers carry only their own part, so the prefix is taken from the real path's segments."""
+    route: Any = scope.get("route")
+    inner = getattr(route, "path", None)
+    if not inner:
+        return "unmatched"
+    path = scope.get("path", "")
+    extra = path.count("/") - inner.count("/")
+    if extra <= 0:
+        return str(inner)
+    prefix = "/".join(path.split("/")[: extra + 1])
+    return prefix + str(inner)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class RequestMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex
+        status_holder = {"status": 500, "started": False}
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            await self._too_large(send, int(declared) if declared.isdigit() else -1)
+            self._finish(scope, 413, started, request_id)
+            return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                status_holder["started"] = True
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if not status_holder["started"]:
+                await self._too_large(send, received)
+            status_holder["status"] = 413
+        self._finish(scope, int(status_holder["status"]), started, request_id)
+
+    async def _too_large(self, send: Send, size: int) -> None:
+        body = json.dumps({
+            "type": "about:blank", "title": "Payload too large", "status": 413,
+            "detail": f"request body exceeds the limit of {self.max_body_bytes} bytes",
+            "errors": [{"path": "body", "rule": f"must be at most {self.max_body_bytes} bytes", "value": size}],
+        }).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    def _finish(self, scope: Scope, status: int, started: float, request_id: str) -> None:
+        elapsed = time.perf_counter() - started
+        template = route_template(scope)
+        method = scope.get("method", "")
+        REQUESTS.labels(method, template, str(status)).inc()
+        LATENCY.labels(method, template).observe(elapsed)
+        if log.isEnabledFor(logging.INFO):
+            # The path only: query strings and headers can carry secrets.
+            log.info("request", extra={"request_id": request_id, "method": method, "path": scope.get("path"),
+                                       "route": template, "status": status, "ms": round(elapsed * 1000, 2)})

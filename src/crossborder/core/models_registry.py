@@ -1,0 +1,9 @@
+"""Imports every capability's tables so Alembic and backups see the whole schema."""
+
+from __future__ import annotations
+
+from crossborder.core.access import models as _access  # noqa: F401
+from crossborder.core.audit import models as _audit  # noqa: F401
+from crossborder.core.db import Base
+
+metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Demo data that makes every journey walkable on a fresh install."""

@@ -1,0 +1,62 @@
+"""Seeds demo organisations and users. Idempotent: running it twice adds nothing.
+
+The demo password is public on purpose (README): a demo install is for trying the
+platform on 127.0.0.1, never for production data."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crossborder.core.access import service as access
+from crossborder.core.access.models import Organisation, User
+from crossborder.core.access.principal import SYSTEM
+from crossborder.core.access.roles import REGIONAL, OrgKind, Role
+from crossborder.reference import get_registry
+
+DEMO_PASSWORD = "crossborder-demo"  # noqa: S105 - documented demo credential, see module docstring
+
+
+def _org(session: Session, name: str, kind: OrgKind, country: str) -> Organisation:
+    existing = session.execute(
+        select(Organisation).where(Organisation.name == name, Organisation.country == country)
+    ).scalar_one_or_none()
+    return existing or access.create_organisation(session, SYSTEM, name=name, kind=kind.value, country=country)
+
+
+def _user(session: Session, email: str, name: str, org: Organisation, roles: list[Role]) -> bool:
+    if session.execute(select(User.id).where(User.email == email)).first():
+        return False
+    access.create_user(session, SYSTEM, email=email, password=DEMO_PASSWORD, display_name=name,
+                       organisation_id=org.id, roles=[r.value for r in roles])
+    return True
+
+
+def is_seeded(session: Session) -> bool:
+    return session.execute(select(User.id).limit(1)).first() is not None
+
+
+def seed(session: Session) -> int:
+    """Create the demo organisations and users; return how many users were added."""
+    added = 0
+    node = _org(session, "crossborder regional node", OrgKind.node_operator, REGIONAL)
+    added += _user(session, "admin@demo.crossborder.asia", "Node administrator", node, [Role.admin])
+    accec = _org(session, "ACCEC Secretariat", OrgKind.accec_secretariat, REGIONAL)
+    added += _user(session, "secretariat@demo.crossborder.asia", "ACCEC analyst", accec, [Role.secretariat])
+    for code in get_registry().member_states():
+        country = get_registry().country(code)
+        lower = code.lower()
+        customs = _org(session, f"{country.name} customs authority", OrgKind.customs_authority, code)
+        added += _user(session, f"customs.{lower}@demo.crossborder.asia", f"Customs officer ({code})", customs,
+                       [Role.customs_officer])
+        cpa = _org(session, f"{country.name} consumer protection authority",
+                   OrgKind.consumer_protection_authority, code)
+        added += _user(session, f"consumer.{lower}@demo.crossborder.asia", f"Consumer-protection officer ({code})",
+                       cpa, [Role.consumer_protection_officer])
+        operator = _org(session, f"{country.name} trust-mark operator", OrgKind.trust_mark_operator, code)
+        added += _user(session, f"trust.{lower}@demo.crossborder.asia", f"Trust-mark operator ({code})", operator,
+                       [Role.trust_operator, Role.trust_auditor])
+    if "VN" in get_registry().member_states():
+        linh = _org(session, "Linh Batik (Hanoi)", OrgKind.business, "VN")
+        added += _user(session, "linh@demo.crossborder.asia", "Linh", linh, [Role.business_user])
+    return added

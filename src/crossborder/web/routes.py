@@ -1,0 +1,23 @@
+"""Mounts each capability's pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+
+from crossborder.web.countries import router as countries_router
+from crossborder.web.auth import load_user
+from crossborder.web.pages import router as shell_router
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+
+def attach_user(request: Request) -> None:
+    request.state.user = load_user(request)
+
+
+web_router = APIRouter(dependencies=[Depends(attach_user)])
+web_router.include_router(shell_router)
+web_router.include_router(countries_router)

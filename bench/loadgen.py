@@ -73,12 +73,8 @@ async def run_open_loop(host: str, port: int, paths: list[str], *, rate: float, 
     errors = 0
     start = time.perf_counter()
 
-    async def one(i: int) -> None:
+    async def one(i: int, scheduled: float) -> None:
         nonlocal errors
-        scheduled = start + i / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
         reader, writer = await pool.get()
         try:
             writer.write(_request(method, paths[i % len(paths)], f"{host}:{port}", body, headers))
@@ -93,7 +89,16 @@ async def run_open_loop(host: str, port: int, paths: list[str], *, rate: float, 
             writer.close()
             pool.put_nowait(await asyncio.open_connection(host, port))
 
-    await asyncio.gather(*(one(i) for i in range(total)))
+    # A dispatcher starts each request at its scheduled instant (tasks are created lazily,
+    # so the generator itself stays small and does not add jitter of its own).
+    tasks = []
+    for i in range(total):
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i, scheduled)))
+    await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - start
     while not pool.empty():
         _, writer = pool.get_nowait()

@@ -47,4 +47,5 @@ def configure(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
-    logging.getLogger("uvicorn.access").disabled = True  # our middleware logs requests, without query secrets
+    logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs full URLs, query strings included  # our middleware logs requests, without query secrets

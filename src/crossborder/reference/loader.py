@@ -78,7 +78,7 @@ def load_country(file: Path, coverage: tuple[date, date]) -> CountryReference:
         raise ReferenceDataError(str(file), "code", f"is {header.code!r} but the file is named {file.name}: name it {header.code}.yaml")
     parameters: dict[str, Parameter] = {}
     for name, raw in header.parameters.items():
-        parameters[name] = _parameter(file, name, raw)
+        parameters[name] = load_parameter(name, raw, file)
     return CountryReference(
         code=header.code,
         name=header.name,
@@ -90,7 +90,9 @@ def load_country(file: Path, coverage: tuple[date, date]) -> CountryReference:
     )
 
 
-def _parameter(file: Path, name: str, raw: dict[str, Any]) -> Parameter:
+def load_parameter(name: str, raw: dict[str, Any], file: Path | str = "<memory>") -> Parameter:
+    """Validate one parameter entry (a series or an item set) as found under `parameters.<name>`."""
+    file = Path(file)
     prefix = f"parameters.{name}"
     if not _PARAMETER_NAME.match(name):
         raise ReferenceDataError(str(file), prefix, "a parameter name is dotted snake_case, e.g. de_minimis.customs_duty")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadgen import run_closed_loop, run_open_loop  # noqa: E402
-from server import running_platform  # noqa: E402
+from loadgen import run_closed_loop, run_open_loop
+from server import running_platform
 
 CODES = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
 

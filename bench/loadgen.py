@@ -31,9 +31,11 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
     def line(self, label: str) -> str:
-        return (f"{label}: {self.ok}/{self.sent} ok, {self.rps:.0f} req/s, p50 {self.pct(50):.2f} ms, "
-                f"p99 {self.pct(99):.2f} ms, max {max(self.latencies_ms, default=float('nan')):.2f} ms, "
-                f"mean {statistics.fmean(self.latencies_ms) if self.latencies_ms else float('nan'):.2f} ms")
+        return (
+            f"{label}: {self.ok}/{self.sent} ok, {self.rps:.0f} req/s, p50 {self.pct(50):.2f} ms, "
+            f"p99 {self.pct(99):.2f} ms, max {max(self.latencies_ms, default=float('nan')):.2f} ms, "
+            f"mean {statistics.fmean(self.latencies_ms) if self.latencies_ms else float('nan'):.2f} ms"
+        )
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
@@ -61,9 +63,19 @@ def _request(method: str, path: str, host: str, body: bytes | None, headers: dic
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
 
 
-async def run_open_loop(host: str, port: int, paths: list[str], *, rate: float, seconds: float,
-                        connections: int = 32, method: str = "GET", body: bytes | None = None,
-                        headers: dict[str, str] | None = None, timeout: float = 5.0) -> Result:
+async def run_open_loop(
+    host: str,
+    port: int,
+    paths: list[str],
+    *,
+    rate: float,
+    seconds: float,
+    connections: int = 32,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 5.0,
+) -> Result:
     """Send `rate` requests/s for `seconds`, spread over a pool of keep-alive connections."""
     total = int(rate * seconds)
     pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
@@ -106,9 +118,17 @@ async def run_open_loop(host: str, port: int, paths: list[str], *, rate: float, 
     return Result(total, len(latencies), errors, elapsed, latencies)
 
 
-async def run_closed_loop(host: str, port: int, paths: list[str], *, seconds: float, connections: int = 16,
-                          method: str = "GET", body: bytes | None = None,
-                          headers: dict[str, str] | None = None) -> Result:
+async def run_closed_loop(
+    host: str,
+    port: int,
+    paths: list[str],
+    *,
+    seconds: float,
+    connections: int = 16,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Result:
     """As fast as the server answers, `connections` requests in flight: the throughput ceiling."""
     latencies: list[float] = []
     errors = 0

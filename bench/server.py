@@ -9,8 +9,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -21,16 +21,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_platform(workers: int = 1, app: str = "crossborder.app:create_app") -> Iterator[tuple[str, int, dict[str, str]]]:
+def running_platform(
+    workers: int = 1, app: str = "crossborder.app:create_app"
+) -> Iterator[tuple[str, int, dict[str, str]]]:
     tmp = Path(tempfile.mkdtemp(prefix="crossborder-bench-"))
     env = {**os.environ, "CROSSBORDER_VAR_DIR": str(tmp), "CROSSBORDER_LOG_LEVEL": "WARNING"}
     env.setdefault("CROSSBORDER_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    subprocess.run([sys.executable, "-m", "crossborder.cli", "db", "upgrade"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "crossborder.cli", "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1",
-                             "--port", str(port), "--workers", str(workers), "--no-access-log",
-                             "--log-level", "warning"], env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

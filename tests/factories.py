@@ -35,11 +35,18 @@ def org(db: Session, *, kind: OrgKind = OrgKind.business, country: str = "VN", n
     return made
 
 
-def user(db: Session, *, organisation: Organisation, roles: list[Role], email: str | None = None,
-         password: str = PASSWORD) -> User:
-    made = access.create_user(db, SYSTEM, email=email or f"user{next(_n)}@example.org", password=password,
-                              display_name="Test user", organisation_id=organisation.id,
-                              roles=[r.value for r in roles])
+def user(
+    db: Session, *, organisation: Organisation, roles: list[Role], email: str | None = None, password: str = PASSWORD
+) -> User:
+    made = access.create_user(
+        db,
+        SYSTEM,
+        email=email or f"user{next(_n)}@example.org",
+        password=password,
+        display_name="Test user",
+        organisation_id=organisation.id,
+        roles=[r.value for r in roles],
+    )
     db.commit()
     return made
 

@@ -29,8 +29,14 @@ def create_app() -> FastAPI:
     logs.configure(settings.log_level)
     get_registry()  # a malformed reference file stops start-up here, naming file and key path
 
-    app = FastAPI(title="crossborder", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
-                  redoc_url=None, description="Digital infrastructure for cross-border e-commerce in ASEAN.")
+    app = FastAPI(
+        title="crossborder",
+        version=__version__,
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        description="Digital infrastructure for cross-border e-commerce in ASEAN.",
+    )
     problems.install(app, html=_html_error)
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(web_router)

@@ -43,8 +43,15 @@ def serve(
                 seed(session)
                 typer.echo(f"demo data loaded; e.g. sign in as admin@demo.crossborder.asia / {DEMO_PASSWORD}")
     typer.echo(f"crossborder on http://{host}:{port}/ (API: /api/v1, OpenAPI: /openapi.json)")
-    uvicorn.run("crossborder.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_config=None, access_log=False)
+    uvicorn.run(
+        "crossborder.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
 
 
 def main() -> None:

@@ -27,8 +27,9 @@ READS = {
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_role_in_thailand_never_sees_malaysian_records(role: Role, db: Session, client: TestClient,
-                                                        foreign: dict[str, int]) -> None:
+def test_role_in_thailand_never_sees_malaysian_records(
+    role: Role, db: Session, client: TestClient, foreign: dict[str, int]
+) -> None:
     own_org, token = f.caller(db, role, country="TH")
     headers = f.bearer(token)
     granted = ROLE_PERMISSIONS[role]
@@ -88,16 +89,24 @@ def test_audit_entries_are_scoped_to_the_state(db: Session, client: TestClient) 
 
 def test_an_admin_cannot_create_organisations_in_another_state(db: Session, client: TestClient) -> None:
     _, token = f.caller(db, Role.admin, country="TH")
-    response = client.post("/api/v1/organisations", headers=f.bearer(token),
-                           json={"name": "X", "kind": "business", "country": "MY"})
+    response = client.post(
+        "/api/v1/organisations", headers=f.bearer(token), json={"name": "X", "kind": "business", "country": "MY"}
+    )
     assert response.status_code == 403
 
 
 def test_an_organisation_cannot_grant_roles_outside_its_kind(db: Session, client: TestClient) -> None:
-    org, token = f.caller(db, Role.admin, country="TH")
+    _, token = f.caller(db, Role.admin, country="TH")
     biz = f.org(db, kind=OrgKind.business, country="TH")
-    response = client.post("/api/v1/users", headers=f.bearer(token), json={
-        "email": "x@example.org", "password": "long enough password", "organisation_id": biz.id,
-        "roles": ["customs_officer"]})
+    response = client.post(
+        "/api/v1/users",
+        headers=f.bearer(token),
+        json={
+            "email": "x@example.org",
+            "password": "long enough password",
+            "organisation_id": biz.id,
+            "roles": ["customs_officer"],
+        },
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "roles[0]"

@@ -29,8 +29,9 @@ def _org_count(db: Session) -> int:
 
 def test_malformed_json_is_a_problem_naming_the_body(client: TestClient, admin: dict[str, str], db: Session) -> None:
     before = _org_count(db)
-    response = client.post("/api/v1/organisations", headers={**admin, "content-type": "application/json"},
-                           content=b'{"name": "x", ')
+    response = client.post(
+        "/api/v1/organisations", headers={**admin, "content-type": "application/json"}, content=b'{"name": "x", '
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
     body = response.json()
@@ -40,8 +41,9 @@ def test_malformed_json_is_a_problem_naming_the_body(client: TestClient, admin: 
 
 def test_every_invalid_field_is_listed_with_its_path(client: TestClient, admin: dict[str, str], db: Session) -> None:
     before = _org_count(db)
-    response = client.post("/api/v1/organisations", headers=admin,
-                           json={"name": 42, "kind": "business", "colour": "red"})
+    response = client.post(
+        "/api/v1/organisations", headers=admin, json={"name": 42, "kind": "business", "colour": "red"}
+    )
     assert response.status_code == 422
     paths = {e["path"]: e for e in response.json()["errors"]}
     assert {"name", "country", "colour"} <= set(paths)
@@ -51,8 +53,9 @@ def test_every_invalid_field_is_listed_with_its_path(client: TestClient, admin: 
 
 
 def test_unknown_country_code_names_field_value_and_rule(client: TestClient, admin: dict[str, str]) -> None:
-    response = client.post("/api/v1/organisations", headers=admin,
-                           json={"name": "Acme", "kind": "business", "country": "ZZ"})
+    response = client.post(
+        "/api/v1/organisations", headers=admin, json={"name": "Acme", "kind": "business", "country": "ZZ"}
+    )
     assert response.status_code == 422
     (error,) = response.json()["errors"]
     assert error["path"] == "country" and error["value"] == "ZZ" and "MY" in error["rule"]
@@ -60,8 +63,9 @@ def test_unknown_country_code_names_field_value_and_rule(client: TestClient, adm
 
 def test_oversized_body_is_refused_before_reading(client: TestClient, admin: dict[str, str]) -> None:
     limit = get_settings().max_body_bytes
-    response = client.post("/api/v1/organisations", headers={**admin, "content-type": "application/json"},
-                           content=b"x" * (limit + 1))
+    response = client.post(
+        "/api/v1/organisations", headers={**admin, "content-type": "application/json"}, content=b"x" * (limit + 1)
+    )
     assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM
     assert str(limit) in response.json()["errors"][0]["rule"]
@@ -79,8 +83,9 @@ def test_missing_or_bad_credentials_are_401(client: TestClient) -> None:
     assert response.status_code == 401 and response.headers["content-type"] == PROBLEM
 
 
-def test_repeated_create_with_same_key_returns_first_result(client: TestClient, admin: dict[str, str],
-                                                            db: Session) -> None:
+def test_repeated_create_with_same_key_returns_first_result(
+    client: TestClient, admin: dict[str, str], db: Session
+) -> None:
     body = {"name": "Batik Linh", "kind": "business", "country": "VN"}
     headers = {**admin, "Idempotency-Key": "order-42"}
     first = client.post("/api/v1/organisations", headers=headers, json=body)
@@ -92,8 +97,7 @@ def test_repeated_create_with_same_key_returns_first_result(client: TestClient, 
     assert clash.status_code == 409 and clash.json()["errors"][0]["path"] == "Idempotency-Key"
 
 
-def test_api_key_secret_is_shown_once_and_stored_hashed(client: TestClient, admin: dict[str, str],
-                                                       db: Session) -> None:
+def test_api_key_secret_is_shown_once_and_stored_hashed(client: TestClient, admin: dict[str, str], db: Session) -> None:
     org = f.org(db, country="VN")
     headers = {**admin, "Idempotency-Key": "key-1"}
     body = {"organisation_id": org.id, "role": "business_user", "name": "shop"}
@@ -108,8 +112,9 @@ def test_api_key_secret_is_shown_once_and_stored_hashed(client: TestClient, admi
     assert client.get("/api/v1/organisations", headers=f.bearer(first["token"])).status_code == 401
 
 
-def test_a_crash_mid_request_leaves_nothing_behind(client: TestClient, admin: dict[str, str], db: Session,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_mid_request_leaves_nothing_behind(
+    client: TestClient, admin: dict[str, str], db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = _org_count(db)
 
     def boom(*args: object, **kwargs: object) -> None:
@@ -117,8 +122,9 @@ def test_a_crash_mid_request_leaves_nothing_behind(client: TestClient, admin: di
 
     monkeypatch.setattr(audit_service, "record", boom)
     with TestClient(client.app, raise_server_exceptions=False) as crashy:
-        response = crashy.post("/api/v1/organisations", headers=admin,
-                               json={"name": "Half", "kind": "business", "country": "VN"})
+        response = crashy.post(
+            "/api/v1/organisations", headers=admin, json={"name": "Half", "kind": "business", "country": "VN"}
+        )
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM
     assert _org_count(db) == before

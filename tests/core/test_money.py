@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 from crossborder.core.errors import ValidationFailed
 from crossborder.core.money import Money, to_decimal
 
-decimals = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False, allow_infinity=False,
-                       places=4)
+decimals = st.decimals(
+    min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False, allow_infinity=False, places=4
+)
 
 
 @given(decimals)

@@ -29,13 +29,16 @@ def test_snapshot_matches_the_registry(client: TestClient) -> None:
     assert body == get_registry().country("TH").snapshot(on)
 
 
-@pytest.mark.parametrize(("path", "status", "field"), [
-    ("/api/v1/countries/ZZ", 404, "code"),
-    ("/api/v1/countries/my1", 422, "code"),
-    ("/api/v1/countries/MY?on=1999-12-31", 422, "on"),
-    ("/api/v1/countries/MY?on=2026-02-30", 422, "query.on"),
-    ("/api/v1/countries/compare?on=tomorrow", 422, "query.on"),
-])
+@pytest.mark.parametrize(
+    ("path", "status", "field"),
+    [
+        ("/api/v1/countries/ZZ", 404, "code"),
+        ("/api/v1/countries/my1", 422, "code"),
+        ("/api/v1/countries/MY?on=1999-12-31", 422, "on"),
+        ("/api/v1/countries/MY?on=2026-02-30", 422, "query.on"),
+        ("/api/v1/countries/compare?on=tomorrow", 422, "query.on"),
+    ],
+)
 def test_bad_lookups_name_the_field(client: TestClient, path: str, status: int, field: str) -> None:
     response = client.get(path)
     assert response.status_code == status

@@ -27,8 +27,9 @@ def test_sign_in_needs_the_csrf_token(client: TestClient, db: Session) -> None:
     org = f.org(db, kind=OrgKind.customs_authority, country="TH")
     f.user(db, organisation=org, roles=[Role.customs_officer], email="officer@example.org")
     client.get("/signin", headers=HTML)  # sets the CSRF cookie
-    forged = client.post("/signin", data={"email": "officer@example.org", "password": f.PASSWORD},
-                         headers=HTML, follow_redirects=False)
+    forged = client.post(
+        "/signin", data={"email": "officer@example.org", "password": f.PASSWORD}, headers=HTML, follow_redirects=False
+    )
     assert forged.status_code == 403
     assert "cb_session" not in forged.cookies
 
@@ -37,12 +38,16 @@ def test_sign_in_and_out(client: TestClient, db: Session) -> None:
     org = f.org(db, kind=OrgKind.customs_authority, country="TH", name="Thai Customs")
     f.user(db, organisation=org, roles=[Role.customs_officer], email="officer@example.org")
     token = _csrf(client)
-    wrong = client.post("/signin", data={"email": "officer@example.org", "password": "nope", "csrf_token": token},
-                        headers=HTML)
+    wrong = client.post(
+        "/signin", data={"email": "officer@example.org", "password": "nope", "csrf_token": token}, headers=HTML
+    )
     assert wrong.status_code == 401 and "cb_session" not in client.cookies
-    ok = client.post("/signin", data={"email": "Officer@Example.org", "password": f.PASSWORD,
-                                      "csrf_token": token, "next": "//evil.example/"},
-                     headers=HTML, follow_redirects=False)
+    ok = client.post(
+        "/signin",
+        data={"email": "Officer@Example.org", "password": f.PASSWORD, "csrf_token": token, "next": "//evil.example/"},
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert ok.status_code == 303 and ok.headers["location"] == "/"  # no open redirect
     home = client.get("/", headers=HTML).text
     assert "Thai Customs (TH)" in home

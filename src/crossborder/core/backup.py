@@ -15,7 +15,7 @@ from typing import IO, Any
 from sqlalchemy import Table, delete, func, insert, select, text
 
 from crossborder.core.db import UTCDateTime, get_engine, is_postgres
-from crossborder.core.errors import ValidationFailed, FieldError
+from crossborder.core.errors import FieldError, ValidationFailed
 from crossborder.core.migrate import current_revision
 from crossborder.core.models_registry import metadata
 
@@ -66,8 +66,10 @@ def _rows(handle: IO[str]) -> Iterator[tuple[str, dict[str, Any]]]:
             item = json.loads(line)
             yield item["t"], item["r"]
         except (ValueError, KeyError, TypeError):
-            raise ValidationFailed("corrupt backup", errors=[
-                FieldError(f"line {number}", "must be a JSON object with keys t and r", line[:80])]) from None
+            raise ValidationFailed(
+                "corrupt backup",
+                errors=[FieldError(f"line {number}", "must be a JSON object with keys t and r", line[:80])],
+            ) from None
 
 
 def restore(path: Path) -> dict[str, int]:
@@ -77,12 +79,21 @@ def restore(path: Path) -> dict[str, int]:
     with _open(path, "r") as handle:
         header = json.loads(handle.readline() or "{}")
         if header.get("format") != FORMAT:
-            raise ValidationFailed("not a backup", errors=[FieldError("header.format", f"must be {FORMAT}",
-                                                                      header.get("format"))])
+            raise ValidationFailed(
+                "not a backup", errors=[FieldError("header.format", f"must be {FORMAT}", header.get("format"))]
+            )
         if header.get("revision") != current_revision():
-            raise ValidationFailed("schema mismatch", errors=[FieldError(
-                "header.revision", f"must equal the database's schema revision {current_revision()}: "
-                                   "run `crossborder db upgrade` first", header.get("revision"))])
+            raise ValidationFailed(
+                "schema mismatch",
+                errors=[
+                    FieldError(
+                        "header.revision",
+                        f"must equal the database's schema revision {current_revision()}: "
+                        "run `crossborder db upgrade` first",
+                        header.get("revision"),
+                    )
+                ],
+            )
         engine = get_engine()
         with engine.begin() as connection:
             for table in reversed(metadata.sorted_tables):
@@ -104,5 +115,7 @@ def _reset_sequences(connection: Any) -> None:
         pk = list(table.primary_key.columns)
         if len(pk) == 1 and pk[0].autoincrement and str(pk[0].type) == "INTEGER":
             top = connection.execute(select(func.max(pk[0]))).scalar() or 0
-            connection.execute(text("SELECT setval(pg_get_serial_sequence(:t, :c), :v, :called)"),
-                               {"t": table.name, "c": pk[0].name, "v": max(top, 1), "called": top > 0})
+            connection.execute(
+                text("SELECT setval(pg_get_serial_sequence(:t, :c), :v, :called)"),
+                {"t": table.name, "c": pk[0].name, "v": max(top, 1), "called": top > 0},
+            )

@@ -54,8 +54,14 @@ def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
     with session_scope() as session:
         result = audit.verify_chain(session)
     if as_json:
-        print_json({"ok": result.ok, "entries": result.entries, "first_broken_seq": result.first_broken_seq,
-                    "reason": result.reason})
+        print_json(
+            {
+                "ok": result.ok,
+                "entries": result.entries,
+                "first_broken_seq": result.first_broken_seq,
+                "reason": result.reason,
+            }
+        )
     elif result.ok:
         typer.echo(f"audit chain intact: {result.entries} entries")
     else:
@@ -66,8 +72,12 @@ def audit_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 
 @org_app.command("create")
 @fail_on_domain_errors
-def org_create(name: Annotated[str, typer.Option()], kind: Annotated[str, typer.Option()],
-               country: Annotated[str, typer.Option()], as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def org_create(
+    name: Annotated[str, typer.Option()],
+    kind: Annotated[str, typer.Option()],
+    country: Annotated[str, typer.Option()],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     with session_scope() as session:
         org = access.create_organisation(session, CLI, name=name, kind=kind, country=country)
         out = {"id": org.id, "name": org.name, "kind": org.kind, "country": org.country}
@@ -81,23 +91,34 @@ def user_create(
     organisation_id: Annotated[int, typer.Option("--org")],
     role: Annotated[list[str], typer.Option("--role", help="Repeat for several roles.")],
     display_name: Annotated[str, typer.Option("--name")] = "",
-    password: Annotated[str, typer.Option(envvar="CROSSBORDER_NEW_PASSWORD", prompt=True, hide_input=True,
-                                          confirmation_prompt=True)] = "",
+    password: Annotated[
+        str, typer.Option(envvar="CROSSBORDER_NEW_PASSWORD", prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Create a user (the password is prompted for, or read from CROSSBORDER_NEW_PASSWORD)."""
     with session_scope() as session:
-        user = access.create_user(session, CLI, email=email, password=password, display_name=display_name,
-                                  organisation_id=organisation_id, roles=role)
+        user = access.create_user(
+            session,
+            CLI,
+            email=email,
+            password=password,
+            display_name=display_name,
+            organisation_id=organisation_id,
+            roles=role,
+        )
         out = {"id": user.id, "email": user.email, "organisation_id": user.organisation_id, "roles": user.roles}
     print_json(out) if as_json else typer.echo(f"user {out['id']}: {out['email']} {out['roles']}")
 
 
 @apikey_app.command("create")
 @fail_on_domain_errors
-def apikey_create(organisation_id: Annotated[int, typer.Option("--org")], role: Annotated[str, typer.Option()],
-                  name: Annotated[str, typer.Option()] = "",
-                  as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def apikey_create(
+    organisation_id: Annotated[int, typer.Option("--org")],
+    role: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()] = "",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """Create an API key. Its token is printed once: store it now."""
     with session_scope() as session:
         issued = access.create_api_key(session, CLI, organisation_id=organisation_id, name=name, role=role)
@@ -114,5 +135,3 @@ def apikey_revoke(key_id: str) -> None:
     with session_scope() as session:
         access.revoke_api_key(session, CLI, key_id)
     typer.echo(f"API key {key_id} revoked")
-
-

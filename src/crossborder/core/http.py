@@ -17,8 +17,12 @@ from crossborder.core.problems import PROBLEM_JSON
 log = logging.getLogger("crossborder.http")
 
 REQUESTS = Counter("crossborder_http_requests_total", "HTTP requests", ["method", "route", "status"])
-LATENCY = Histogram("crossborder_http_request_seconds", "HTTP request latency", ["method", "route"],
-                    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+LATENCY = Histogram(
+    "crossborder_http_request_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
 
 
 def route_template(scope: Scope) -> str:
@@ -86,13 +90,22 @@ class RequestMiddleware:
         self._finish(scope, int(status_holder["status"]), started, request_id)
 
     async def _too_large(self, send: Send, size: int) -> None:
-        body = json.dumps({
-            "type": "about:blank", "title": "Payload too large", "status": 413,
-            "detail": f"request body exceeds the limit of {self.max_body_bytes} bytes",
-            "errors": [{"path": "body", "rule": f"must be at most {self.max_body_bytes} bytes", "value": size}],
-        }).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Payload too large",
+                "status": 413,
+                "detail": f"request body exceeds the limit of {self.max_body_bytes} bytes",
+                "errors": [{"path": "body", "rule": f"must be at most {self.max_body_bytes} bytes", "value": size}],
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     def _finish(self, scope: Scope, status: int, started: float, request_id: str) -> None:
@@ -103,5 +116,14 @@ class RequestMiddleware:
         LATENCY.labels(method, template).observe(elapsed)
         if log.isEnabledFor(logging.INFO):
             # The path only: query strings and headers can carry secrets.
-            log.info("request", extra={"request_id": request_id, "method": method, "path": scope.get("path"),
-                                       "route": template, "status": status, "ms": round(elapsed * 1000, 2)})
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": method,
+                    "path": scope.get("path"),
+                    "route": template,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                },
+            )

@@ -54,15 +54,18 @@ def run_once(
         session.commit()
         return result
     if not key or len(key) > MAX_KEY_LENGTH:
-        raise ValidationFailed("bad idempotency key", errors=[
-            FieldError("Idempotency-Key", f"must be 1 to {MAX_KEY_LENGTH} characters", key)])
+        raise ValidationFailed(
+            "bad idempotency key",
+            errors=[FieldError("Idempotency-Key", f"must be 1 to {MAX_KEY_LENGTH} characters", key)],
+        )
     digest = request_hash(payload)
     existing = _lookup(session, principal, key)
     if existing is not None:
         return _replay(existing, digest, key)
     status, body = create()
-    session.add(IdempotencyRecord(principal=principal, key=key, request_hash=digest, status_code=status,
-                                  response=stored(body)))
+    session.add(
+        IdempotencyRecord(principal=principal, key=key, request_hash=digest, status_code=status, response=stored(body))
+    )
     try:
         session.commit()
     except IntegrityError:

@@ -9,8 +9,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-SECRET_KEYS = frozenset({"password", "authorization", "cookie", "set-cookie", "token", "api_key", "secret",
-                         "csrf_token", "x-api-key"})
+SECRET_KEYS = frozenset(
+    {"password", "authorization", "cookie", "set-cookie", "token", "api_key", "secret", "csrf_token", "x-api-key"}
+)
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()) | {"message", "asctime"}
 
 
@@ -48,4 +49,6 @@ def configure(level: str = "INFO") -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs full URLs, query strings included  # our middleware logs requests, without query secrets
+    logging.getLogger("httpx").setLevel(
+        logging.WARNING
+    )  # it logs full URLs, query strings included  # our middleware logs requests, without query secrets

@@ -30,7 +30,9 @@ def to_decimal(value: object, *, path: str = "amount") -> Decimal:
         try:
             result = Decimal(value.strip())
         except InvalidOperation:
-            raise ValidationFailed("not a number", errors=[FieldError(path, "must be a decimal number", value)]) from None
+            raise ValidationFailed(
+                "not a number", errors=[FieldError(path, "must be a decimal number", value)]
+            ) from None
     else:
         raise ValidationFailed("not a number", errors=[FieldError(path, "must be a decimal number", value)])
     if not result.is_finite():
@@ -48,7 +50,8 @@ class Money:
             raise TypeError("Money.amount must be a Decimal")
         if not _CURRENCY.match(self.currency):
             raise ValidationFailed(
-                "bad currency", errors=[FieldError("currency", "must be an ISO 4217 code (three capital letters)", self.currency)]
+                "bad currency",
+                errors=[FieldError("currency", "must be an ISO 4217 code (three capital letters)", self.currency)],
             )
 
     def rounded(self, minor_units: int) -> Money:

@@ -17,8 +17,15 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("crossborder.problems")
 
 
-def problem(status: int, title: str, detail: str, *, errors: list[FieldError] | None = None,
-            instance: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: list[FieldError] | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
@@ -70,14 +77,14 @@ def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
         if html is not None and wants_html(request):
             return html(request, exc.status, exc.title, exc.detail, exc.errors)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return problem(exc.status, exc.title, exc.detail, errors=exc.errors, instance=request.url.path,
-                       headers=headers)
+        return problem(exc.status, exc.title, exc.detail, errors=exc.errors, instance=request.url.path, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
-        return problem(422, "Invalid input", f"{len(errors)} invalid field(s)", errors=errors,
-                       instance=request.url.path)
+        return problem(
+            422, "Invalid input", f"{len(errors)} invalid field(s)", errors=errors, instance=request.url.path
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -88,5 +95,4 @@ def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", extra={"path": request.url.path})
-        return problem(500, "Internal error", "the request failed and nothing was changed",
-                       instance=request.url.path)
+        return problem(500, "Internal error", "the request failed and nothing was changed", instance=request.url.path)

@@ -27,8 +27,15 @@ def _org(session: Session, name: str, kind: OrgKind, country: str) -> Organisati
 def _user(session: Session, email: str, name: str, org: Organisation, roles: list[Role]) -> bool:
     if session.execute(select(User.id).where(User.email == email)).first():
         return False
-    access.create_user(session, SYSTEM, email=email, password=DEMO_PASSWORD, display_name=name,
-                       organisation_id=org.id, roles=[r.value for r in roles])
+    access.create_user(
+        session,
+        SYSTEM,
+        email=email,
+        password=DEMO_PASSWORD,
+        display_name=name,
+        organisation_id=org.id,
+        roles=[r.value for r in roles],
+    )
     return True
 
 
@@ -47,15 +54,31 @@ def seed(session: Session) -> int:
         country = get_registry().country(code)
         lower = code.lower()
         customs = _org(session, f"{country.name} customs authority", OrgKind.customs_authority, code)
-        added += _user(session, f"customs.{lower}@demo.crossborder.asia", f"Customs officer ({code})", customs,
-                       [Role.customs_officer])
-        cpa = _org(session, f"{country.name} consumer protection authority",
-                   OrgKind.consumer_protection_authority, code)
-        added += _user(session, f"consumer.{lower}@demo.crossborder.asia", f"Consumer-protection officer ({code})",
-                       cpa, [Role.consumer_protection_officer])
+        added += _user(
+            session,
+            f"customs.{lower}@demo.crossborder.asia",
+            f"Customs officer ({code})",
+            customs,
+            [Role.customs_officer],
+        )
+        cpa = _org(
+            session, f"{country.name} consumer protection authority", OrgKind.consumer_protection_authority, code
+        )
+        added += _user(
+            session,
+            f"consumer.{lower}@demo.crossborder.asia",
+            f"Consumer-protection officer ({code})",
+            cpa,
+            [Role.consumer_protection_officer],
+        )
         operator = _org(session, f"{country.name} trust-mark operator", OrgKind.trust_mark_operator, code)
-        added += _user(session, f"trust.{lower}@demo.crossborder.asia", f"Trust-mark operator ({code})", operator,
-                       [Role.trust_operator, Role.trust_auditor])
+        added += _user(
+            session,
+            f"trust.{lower}@demo.crossborder.asia",
+            f"Trust-mark operator ({code})",
+            operator,
+            [Role.trust_operator, Role.trust_auditor],
+        )
     if "VN" in get_registry().member_states():
         linh = _org(session, "Linh Batik (Hanoi)", OrgKind.business, "VN")
         added += _user(session, "linh@demo.crossborder.asia", "Linh", linh, [Role.business_user])

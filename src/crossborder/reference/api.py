@@ -20,8 +20,10 @@ OnDate = Annotated[date | None, Query(description="The day to look up (YYYY-MM-D
 @router.get("")
 def list_countries() -> list[dict[str, Any]]:
     registry = get_registry()
-    return [{"code": c.code, "name": c.name, "currency": c.currency.code}
-            for c in (registry.country(code) for code in registry.member_states())]
+    return [
+        {"code": c.code, "name": c.name, "currency": c.currency.code}
+        for c in (registry.country(code) for code in registry.member_states())
+    ]
 
 
 @router.get("/compare")

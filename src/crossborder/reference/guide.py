@@ -47,8 +47,10 @@ def guide(code: str, on: date) -> dict[str, Any]:
     sections: dict[str, dict[str, Any]] = {s: {} for s, _ in SECTIONS}
     for name, entry in snapshot["parameters"].items():
         sections.setdefault(section_of(name), {})[name] = entry
-    return {**{k: v for k, v in snapshot.items() if k != "parameters"},
-            "sections": {k: v for k, v in sections.items() if v}}
+    return {
+        **{k: v for k, v in snapshot.items() if k != "parameters"},
+        "sections": {k: v for k, v in sections.items() if v},
+    }
 
 
 def compare(on: date) -> dict[str, Any]:
@@ -57,8 +59,12 @@ def compare(on: date) -> dict[str, Any]:
     countries = []
     for code in registry.member_states():
         snapshot = registry.country(code).snapshot(on)
-        countries.append({
-            "code": code, "name": snapshot["name"], "currency": snapshot["currency"]["code"],
-            "facts": {row: snapshot["parameters"].get(row) for row in COMPARE_ROWS},
-        })
+        countries.append(
+            {
+                "code": code,
+                "name": snapshot["name"],
+                "currency": snapshot["currency"]["code"],
+                "facts": {row: snapshot["parameters"].get(row) for row in COMPARE_ROWS},
+            }
+        )
     return {"on": on.isoformat(), "rows": COMPARE_ROWS, "countries": countries}

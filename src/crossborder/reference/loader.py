@@ -92,7 +92,6 @@ def load_country(file: Path, coverage: tuple[date, date]) -> CountryReference:
 
 def load_parameter(name: str, raw: dict[str, Any], file: Path | str = "<memory>") -> Parameter:
     """Validate one parameter entry (a series or an item set) as found under `parameters.<name>`."""
-    file = Path(file)
     prefix = f"parameters.{name}"
     if not _PARAMETER_NAME.match(name):
         raise ReferenceDataError(str(file), prefix, "a parameter name is dotted snake_case, e.g. de_minimis.customs_duty")
@@ -109,7 +108,7 @@ def load_parameter(name: str, raw: dict[str, Any], file: Path | str = "<memory>"
     return SeriesParameter(description=header.description, unit=header.unit, values=tuple(ordered))
 
 
-def _dated_value(file: Path, prefix: str, unit: Unit, raw: Any) -> DatedValue:
+def _dated_value(file: Path | str, prefix: str, unit: Unit, raw: Any) -> DatedValue:
     if not isinstance(raw, dict):
         raise ReferenceDataError(str(file), prefix, f"expected a mapping with from/to/value/source/as_of, found {raw!r}")
     if "value" not in raw:
@@ -118,7 +117,7 @@ def _dated_value(file: Path, prefix: str, unit: Unit, raw: Any) -> DatedValue:
     return validate_model(DatedValue, {**raw, "value": value}, file, prefix)
 
 
-def _check_no_overlap(file: Path, prefix: str, values: list[DatedValue]) -> None:
+def _check_no_overlap(file: Path | str, prefix: str, values: list[DatedValue]) -> None:
     """One value in force at a time: sorted by start, each must end before the next starts."""
     indexed = sorted(enumerate(values), key=lambda iv: iv[1].from_ or date.min)
     for (i, earlier), (j, later) in zip(indexed, indexed[1:], strict=False):

@@ -22,14 +22,20 @@ def load_user(request: Request) -> PageUser | None:
         user = user_for_session(session, token)
         if user is None:
             return None
-        return PageUser(id=user.id, display_name=user.display_name, email=user.email,
-                        country=user.organisation.country, organisation=user.organisation.name,
-                        roles=list(user.roles))
+        return PageUser(
+            id=user.id,
+            display_name=user.display_name,
+            email=user.email,
+            country=user.organisation.country,
+            organisation=user.organisation.name,
+            roles=list(user.roles),
+        )
 
 
 async def check_csrf(request: Request) -> None:
     form = await request.form()
     submitted = form.get(csrf.FIELD)
-    if not csrf.valid(get_settings().secret_key, request.cookies.get(csrf.COOKIE),
-                      submitted if isinstance(submitted, str) else None):
+    if not csrf.valid(
+        get_settings().secret_key, request.cookies.get(csrf.COOKIE), submitted if isinstance(submitted, str) else None
+    ):
         raise Forbidden("the form's security token is missing or stale: reload the page and try again")

@@ -33,5 +33,6 @@ def compare(request: Request, on: date | None = None) -> Response:
 @router.get("/countries/{code}")
 def country(request: Request, code: str, on: date | None = None) -> Response:
     day = on or today()
-    return render(request, "countries/guide.html", guide=guide.guide(code.upper(), day), on=day, labels=LABELS,
-                  today=today())
+    return render(
+        request, "countries/guide.html", guide=guide.guide(code.upper(), day), on=day, labels=LABELS, today=today()
+    )

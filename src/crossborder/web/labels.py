@@ -5,7 +5,7 @@ here falls back to the description written in its reference file."""
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     return message
 
 

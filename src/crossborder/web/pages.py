@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -48,8 +46,14 @@ async def signin(request: Request) -> Response:
     except Unauthorized:
         return render(request, "signin.html", status_code=401, next=target, error="bad_credentials", email=email)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=get_settings().secure_cookies,
-                        max_age=int(access.SESSION_LIFETIME.total_seconds()))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+        max_age=int(access.SESSION_LIFETIME.total_seconds()),
+    )
     return response
 
 
@@ -72,5 +76,3 @@ def switch_language(code: str, request: Request, next: str | None = None) -> Res
     if code in LANGUAGES:
         response.set_cookie(LANG_COOKIE, code, samesite="lax", max_age=365 * 24 * 3600)
     return response
-
-

@@ -6,12 +6,11 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 
-from crossborder.web.countries import router as countries_router
 from crossborder.web.auth import load_user
+from crossborder.web.countries import router as countries_router
 from crossborder.web.pages import router as shell_router
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-
 
 
 def attach_user(request: Request) -> None:

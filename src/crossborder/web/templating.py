@@ -68,6 +68,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     response = HTMLResponse(page, status_code=status_code)
     response.headers["Content-Language"] = lang
     if set_cookie:
-        response.set_cookie(csrf.COOKIE, cookie_value, httponly=True, samesite="strict",
-                            secure=get_settings().secure_cookies)
+        response.set_cookie(
+            csrf.COOKIE, cookie_value, httponly=True, samesite="strict", secure=get_settings().secure_cookies
+        )
     return response

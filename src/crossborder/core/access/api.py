@@ -21,8 +21,17 @@ def _json(model: Any) -> dict[str, Any]:
 
 
 def _key_out(key: ApiKey, token: str | None = None) -> dict[str, Any]:
-    return _json(ApiKeyOut(key_id=key.key_id, name=key.name, organisation_id=key.organisation_id, role=key.role,
-                           created_at=key.created_at, revoked_at=key.revoked_at, token=token))
+    return _json(
+        ApiKeyOut(
+            key_id=key.key_id,
+            name=key.name,
+            organisation_id=key.organisation_id,
+            role=key.role,
+            created_at=key.created_at,
+            revoked_at=key.revoked_at,
+            token=token,
+        )
+    )
 
 
 @router.post("/organisations", status_code=201, response_model=OrganisationOut)
@@ -73,8 +82,9 @@ def create_api_key(body: ApiKeyIn, db: DB, caller: Caller, idempotency_key: Idem
         return 201, _key_out(issued.key, issued.token)
 
     # A repeat returns the same key without its secret: the secret exists only in the first response.
-    status, payload = run_once(db, caller.actor, idempotency_key, body.model_dump(), create,
-                               stored=lambda b: {**b, "token": None})
+    status, payload = run_once(
+        db, caller.actor, idempotency_key, body.model_dump(), create, stored=lambda b: {**b, "token": None}
+    )
     return JSONResponse(payload, status_code=status)
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crossborder.core.db import Base, UTCDateTime
 from crossborder.core.dates import utcnow
+from crossborder.core.db import Base, UTCDateTime
 
 
 class Organisation(Base):

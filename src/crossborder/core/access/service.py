@@ -34,8 +34,11 @@ def check_country(code: str, path: str = "country") -> str:
     if code not in allowed:
         raise ValidationFailed(
             f"unknown country {code!r}",
-            errors=[FieldError(path, f"must be a member-state code in the reference data or {REGIONAL}: "
-                                     f"{', '.join(allowed)}", code)],
+            errors=[
+                FieldError(
+                    path, f"must be a member-state code in the reference data or {REGIONAL}: {', '.join(allowed)}", code
+                )
+            ],
         )
     return code
 
@@ -45,11 +48,17 @@ def _org_state(org: Organisation) -> dict[str, object]:
 
 
 def _user_state(user: User) -> dict[str, object]:
-    return {"id": user.id, "email": user.email, "organisation_id": user.organisation_id,
-            "roles": sorted(user.roles), "active": user.active}
+    return {
+        "id": user.id,
+        "email": user.email,
+        "organisation_id": user.organisation_id,
+        "roles": sorted(user.roles),
+        "active": user.active,
+    }
 
 
 # --- organisations -------------------------------------------------------------------
+
 
 def create_organisation(session: Session, principal: Principal, *, name: str, kind: str, country: str) -> Organisation:
     principal.require(Permission.org_manage)
@@ -69,8 +78,16 @@ def create_organisation(session: Session, principal: Principal, *, name: str, ki
     org = Organisation(name=name.strip(), kind=kind, country=country)
     session.add(org)
     session.flush()
-    audit.record(session, principal, "organisation.create", "organisation", org.id, country=org.country,
-                 organisation_id=org.id, after=_org_state(org))
+    audit.record(
+        session,
+        principal,
+        "organisation.create",
+        "organisation",
+        org.id,
+        country=org.country,
+        organisation_id=org.id,
+        after=_org_state(org),
+    )
     return org
 
 
@@ -93,14 +110,20 @@ def list_organisations(session: Session, principal: Principal, country: str | No
 
 # --- users ---------------------------------------------------------------------------
 
+
 def _check_roles(org: Organisation, roles: Iterable[str]) -> list[Role]:
     allowed = ROLES_BY_KIND[OrgKind(org.kind)]
     result: list[Role] = []
     errors: list[FieldError] = []
     for i, role in enumerate(roles):
         if role not in Role.__members__ or Role(role) not in allowed:
-            errors.append(FieldError(f"roles[{i}]", f"an organisation of kind {org.kind} may grant only: "
-                                                    f"{', '.join(sorted(allowed))}", role))
+            errors.append(
+                FieldError(
+                    f"roles[{i}]",
+                    f"an organisation of kind {org.kind} may grant only: {', '.join(sorted(allowed))}",
+                    role,
+                )
+            )
         else:
             result.append(Role(role))
     if errors:
@@ -110,8 +133,16 @@ def _check_roles(org: Organisation, roles: Iterable[str]) -> list[Role]:
     return result
 
 
-def create_user(session: Session, principal: Principal, *, email: str, password: str, display_name: str,
-                organisation_id: int, roles: list[str]) -> User:
+def create_user(
+    session: Session,
+    principal: Principal,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    organisation_id: int,
+    roles: list[str],
+) -> User:
     principal.require(Permission.user_manage)
     org = get_organisation(session, principal, organisation_id)
     errors: list[FieldError] = []
@@ -125,12 +156,25 @@ def create_user(session: Session, principal: Principal, *, email: str, password:
     email = email.strip().lower()
     if session.execute(select(User.id).where(User.email == email)).first():
         raise Conflict("e-mail already registered", errors=[FieldError("email", "must be unique", email)])
-    user = User(email=email, display_name=display_name.strip() or email, password_hash=sec.hash_password(password),
-                organisation_id=org.id, roles=[r.value for r in granted])
+    user = User(
+        email=email,
+        display_name=display_name.strip() or email,
+        password_hash=sec.hash_password(password),
+        organisation_id=org.id,
+        roles=[r.value for r in granted],
+    )
     session.add(user)
     session.flush()
-    audit.record(session, principal, "user.create", "user", user.id, country=org.country,
-                 organisation_id=org.id, after=_user_state(user))
+    audit.record(
+        session,
+        principal,
+        "user.create",
+        "user",
+        user.id,
+        country=org.country,
+        organisation_id=org.id,
+        after=_user_state(user),
+    )
     return user
 
 
@@ -144,14 +188,22 @@ def get_user(session: Session, principal: Principal, user_id: int) -> User:
 
 def list_users(session: Session, principal: Principal) -> list[User]:
     principal.require(Permission.user_read)
-    query = (select(User).join(Organisation)
-             .where(principal.scope_filter(Organisation.country, Organisation.id)).order_by(User.id))
+    query = (
+        select(User)
+        .join(Organisation)
+        .where(principal.scope_filter(Organisation.country, Organisation.id))
+        .order_by(User.id)
+    )
     return list(session.execute(query).unique().scalars())
 
 
 def principal_for_user(user: User) -> Principal:
-    return Principal(actor=f"user:{user.id}", organisation_id=user.organisation_id,
-                     country=user.organisation.country, roles=frozenset(Role(r) for r in user.roles))
+    return Principal(
+        actor=f"user:{user.id}",
+        organisation_id=user.organisation_id,
+        country=user.organisation.country,
+        roles=frozenset(Role(r) for r in user.roles),
+    )
 
 
 def authenticate_password(session: Session, email: str, password: str) -> User:
@@ -166,26 +218,40 @@ def authenticate_password(session: Session, email: str, password: str) -> User:
 
 # --- API keys ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class IssuedKey:
     key: ApiKey
     token: str  # shown once, never stored
 
 
-def create_api_key(session: Session, principal: Principal, *, organisation_id: int, name: str,
-                   role: str) -> IssuedKey:
+def create_api_key(session: Session, principal: Principal, *, organisation_id: int, name: str, role: str) -> IssuedKey:
     principal.require(Permission.apikey_manage)
     org = get_organisation(session, principal, organisation_id)
     if principal.widest_scope().value == "organisation" and org.id != principal.organisation_id:
         raise Forbidden("you may create keys only for your own organisation")
     (granted,) = _check_roles(org, [role])
     key_id, secret, token = sec.new_api_key()
-    key = ApiKey(key_id=key_id, secret_hash=sec.token_digest(secret), name=name.strip() or key_id,
-                 organisation_id=org.id, role=granted.value, created_by=principal.actor)
+    key = ApiKey(
+        key_id=key_id,
+        secret_hash=sec.token_digest(secret),
+        name=name.strip() or key_id,
+        organisation_id=org.id,
+        role=granted.value,
+        created_by=principal.actor,
+    )
     session.add(key)
     session.flush()
-    audit.record(session, principal, "apikey.create", "api_key", key.key_id, country=org.country,
-                 organisation_id=org.id, after={"key_id": key.key_id, "role": key.role, "name": key.name})
+    audit.record(
+        session,
+        principal,
+        "apikey.create",
+        "api_key",
+        key.key_id,
+        country=org.country,
+        organisation_id=org.id,
+        after={"key_id": key.key_id, "role": key.role, "name": key.name},
+    )
     return IssuedKey(key, token)
 
 
@@ -197,8 +263,17 @@ def revoke_api_key(session: Session, principal: Principal, key_id: str) -> ApiKe
     if key.revoked_at is None:
         before = {"key_id": key.key_id, "revoked": False}
         key.revoked_at = utcnow()
-        audit.record(session, principal, "apikey.revoke", "api_key", key.key_id, country=key.organisation.country,
-                     organisation_id=key.organisation_id, before=before, after={"key_id": key.key_id, "revoked": True})
+        audit.record(
+            session,
+            principal,
+            "apikey.revoke",
+            "api_key",
+            key.key_id,
+            country=key.organisation.country,
+            organisation_id=key.organisation_id,
+            before=before,
+            after={"key_id": key.key_id, "revoked": True},
+        )
     return key
 
 
@@ -209,18 +284,29 @@ def authenticate_api_key(session: Session, token: str) -> Principal:
     key = session.execute(select(ApiKey).where(ApiKey.key_id == parts[0])).unique().scalar_one_or_none()
     if key is None or key.revoked_at is not None or not sec.digests_equal(key.secret_hash, sec.token_digest(parts[1])):
         raise Unauthorized("unknown or revoked API key")
-    return Principal(actor=f"apikey:{key.key_id}", organisation_id=key.organisation_id,
-                     country=key.organisation.country, roles=frozenset({Role(key.role)}))
+    return Principal(
+        actor=f"apikey:{key.key_id}",
+        organisation_id=key.organisation_id,
+        country=key.organisation.country,
+        roles=frozenset({Role(key.role)}),
+    )
 
 
 # --- web sessions --------------------------------------------------------------------
 
+
 def open_session(session: Session, user: User) -> str:
     token = sec.new_token()
-    session.add(WebSession(token_hash=sec.token_digest(token), user_id=user.id,
-                           expires_at=utcnow() + SESSION_LIFETIME))
-    audit.record(session, principal_for_user(user), "session.open", "user", user.id,
-                 country=user.organisation.country, organisation_id=user.organisation_id)
+    session.add(WebSession(token_hash=sec.token_digest(token), user_id=user.id, expires_at=utcnow() + SESSION_LIFETIME))
+    audit.record(
+        session,
+        principal_for_user(user),
+        "session.open",
+        "user",
+        user.id,
+        country=user.organisation.country,
+        organisation_id=user.organisation_id,
+    )
     return token
 
 

@@ -30,7 +30,12 @@ class AuditEntryOut(BaseModel):
 
 
 @router.get("/audit", response_model=list[AuditEntryOut])
-def list_audit(db: DB, caller: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-               before_seq: Annotated[int | None, Query(ge=1)] = None, action: str | None = None) -> Any:
+def list_audit(
+    db: DB,
+    caller: Caller,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    action: str | None = None,
+) -> Any:
     caller.require(Permission.audit_read)
     return service.list_entries(db, caller, limit=limit, before_seq=before_seq, action=action)

@@ -35,13 +35,31 @@ def _entry_hash(fields: dict[str, Any], prev_hash: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _hashed_fields(seq: int, at: datetime, actor: str, action: str, entity_type: str, entity_id: str,
-                   country: str | None, organisation_id: int | None, before: str | None, after: str | None,
-                   detail: str) -> dict[str, Any]:
+def _hashed_fields(
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    country: str | None,
+    organisation_id: int | None,
+    before: str | None,
+    after: str | None,
+    detail: str,
+) -> dict[str, Any]:
     return {
-        "seq": seq, "at": at.isoformat(), "actor": actor, "action": action, "entity_type": entity_type,
-        "entity_id": entity_id, "country": country, "organisation_id": organisation_id,
-        "before": before, "after": after, "detail": detail,
+        "seq": seq,
+        "at": at.isoformat(),
+        "actor": actor,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "country": country,
+        "organisation_id": organisation_id,
+        "before": before,
+        "after": after,
+        "detail": detail,
     }
 
 
@@ -66,13 +84,34 @@ def record(
         session.flush()
     at = utcnow()
     seq = head.seq + 1
-    fields = _hashed_fields(seq, at, principal.actor, action, entity_type, str(entity_id), country,
-                            organisation_id, digest(before), digest(after), detail)
+    fields = _hashed_fields(
+        seq,
+        at,
+        principal.actor,
+        action,
+        entity_type,
+        str(entity_id),
+        country,
+        organisation_id,
+        digest(before),
+        digest(after),
+        detail,
+    )
     entry_hash = _entry_hash(fields, head.hash)
     entry = AuditEntry(
-        seq=seq, at=at, actor=principal.actor, action=action, entity_type=entity_type, entity_id=str(entity_id),
-        country=country, organisation_id=organisation_id, before_digest=fields["before"],
-        after_digest=fields["after"], detail=detail, prev_hash=head.hash, hash=entry_hash,
+        seq=seq,
+        at=at,
+        actor=principal.actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        country=country,
+        organisation_id=organisation_id,
+        before_digest=fields["before"],
+        after_digest=fields["after"],
+        detail=detail,
+        prev_hash=head.hash,
+        hash=entry_hash,
     )
     session.add(entry)
     head.seq, head.hash = seq, entry_hash
@@ -98,9 +137,19 @@ def verify(entries: Iterable[AuditEntry], head: AuditHead | None = None) -> Veri
             return VerifyResult(False, count, entry.seq, f"sequence gap: expected {expected_seq}, found {entry.seq}")
         if entry.prev_hash != prev:
             return VerifyResult(False, count, entry.seq, "prev_hash does not match the previous entry's hash")
-        fields = _hashed_fields(entry.seq, entry.at, entry.actor, entry.action, entry.entity_type,
-                                entry.entity_id, entry.country, entry.organisation_id, entry.before_digest,
-                                entry.after_digest, entry.detail)
+        fields = _hashed_fields(
+            entry.seq,
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.country,
+            entry.organisation_id,
+            entry.before_digest,
+            entry.after_digest,
+            entry.detail,
+        )
         if _entry_hash(fields, prev) != entry.hash:
             return VerifyResult(False, count, entry.seq, "entry content does not match its hash (edited)")
         prev = entry.hash
@@ -116,8 +165,14 @@ def verify_chain(session: Session) -> VerifyResult:
     return verify(entries, head)
 
 
-def list_entries(session: Session, principal: Principal, *, limit: int = 100, before_seq: int | None = None,
-                 action: str | None = None) -> list[AuditEntry]:
+def list_entries(
+    session: Session,
+    principal: Principal,
+    *,
+    limit: int = 100,
+    before_seq: int | None = None,
+    action: str | None = None,
+) -> list[AuditEntry]:
     query = select(AuditEntry).where(principal.scope_filter(AuditEntry.country, AuditEntry.organisation_id))
     if before_seq is not None:
         query = query.where(AuditEntry.seq < before_seq)

@@ -44,7 +44,7 @@ def test_switch_language(page, lang: str) -> None:  # type: ignore[no-untyped-de
 
 
 def test_country_guide_matches_reference_data(page) -> None:  # type: ignore[no-untyped-def]
-    on = date(2025, 6, 1)
+    on = date(2025, 8, 1)
     malaysia = get_registry().country("MY")
     page.goto("/countries")
     page.get_by_role("link", name=malaysia.name).click()

@@ -57,8 +57,8 @@ def test_every_country_has_every_parameter(registry: ReferenceRegistry, code: st
 def test_every_fact_has_a_source_and_as_of(registry: ReferenceRegistry, code: str) -> None:
     country = registry.country(code)
     facts: list[Any] = [country.identity, country.currency]
-    for name in country.parameters:
-        facts.extend(country.history(name))
+    for name, parameter in country.parameters.items():
+        facts.extend(country.history(name) if isinstance(parameter, SeriesParameter) else country.items(name))
     for fact in facts:
         assert fact.source.startswith(("http://", "https://"))
         assert fact.as_of

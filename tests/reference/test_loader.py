@@ -78,10 +78,10 @@ def test_float_looking_amounts_and_rates_load_as_exact_decimals(data_copy: Path)
     assert 'amount: "1500"' in text and "value: 10\n" in text
     path.write_text(text.replace('amount: "1500"', "amount: 1500.10", 1).replace("value: 10\n", "value: 0.1\n", 1))
     country = load_registry(data_copy).country("TH")
-    duty = country.history("de_minimis.customs_duty")[0]
+    duty = country.series("de_minimis.customs_duty").values[0]
     assert isinstance(duty.value, Threshold)
     assert duty.value.amount == Decimal("1500.10") and str(duty.value.amount) == "1500.10"
-    statutory = country.history("indirect_tax.statutory_rate")[0]
+    statutory = country.series("indirect_tax.statutory_rate").values[0]
     assert statutory.value == Decimal("0.1") and isinstance(statutory.value, Decimal)
 
 
@@ -115,7 +115,7 @@ def test_bad_dates(data_copy: Path, bad: Any) -> None:
     path = data_copy / "countries" / "SG.yaml"
     text = path.read_text()
     assert "- from: 2024-01-01\n" in text
-    literal = bad if not isinstance(bad, str) or bad[0].isdigit() and "/" not in bad else f'"{bad}"'
+    literal = bad if not isinstance(bad, str) or (bad[0].isdigit() and "/" not in bad) else f'"{bad}"'
     path.write_text(text.replace("- from: 2024-01-01\n", f"- from: {literal}\n"))
     error = _load_error(data_copy)
     assert error.key_path == f"{SG_RATE}.values[2].from"

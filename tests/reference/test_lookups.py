@@ -10,33 +10,53 @@ from pathlib import Path
 import pytest
 
 from crossborder.core.errors import NotFound, ValidationFailed
-from crossborder.reference import ReferenceRegistry, get_registry, load_registry, reset_registry_cache
-from crossborder.reference import service
+from crossborder.reference import ReferenceRegistry, get_registry, load_registry, reset_registry_cache, service
+from crossborder.reference.snapshot import jsonable
 
 FICTITIOUS_STATE = """\
 # A fictitious member state, to show that a country is a file and nothing more.
 code: XA
 name: Atlantis (test fixture)
 m49: "999"
-identity: {source: "https://example.org/xa", as_of: "2026-01-01", confidence: low, note: "test fixture, not a real state"}
-currency: {code: XAA, numeric: "999", minor_units: 2, name: Test Crown, source: "https://example.org/xa", as_of: "2026-01-01", confidence: high}
+identity:
+  source: "https://example.org/xa"
+  as_of: "2026-01-01"
+  confidence: low
+  note: "test fixture, not a real state"
+currency:
+  code: XAA
+  numeric: "999"
+  minor_units: 2
+  name: Test Crown
+  source: "https://example.org/xa"
+  as_of: "2026-01-01"
+  confidence: high
 parameters:
   indirect_tax.standard_rate:
     description: Standard rate of the general indirect tax on imports
     unit: percent
     values:
-      - {from: null, to: 2026-06-30, value: 5, source: "https://example.org/xa/vat", as_of: "2026-01", confidence: high}
-      - {from: 2026-07-01, to: null, value: 7.5, source: "https://example.org/xa/vat", as_of: "2026-01", confidence: high}
+      - {from: null, to: 2026-06-30, value: 5, source: "https://example.org/xa/vat", as_of: "2026", confidence: high}
+      - {from: 2026-07-01, to: null, value: 7.5, source: "https://example.org/xa/vat", as_of: "2026", confidence: high}
   de_minimis.customs_duty:
     description: Duty de minimis
     unit: threshold
     values:
-      - {from: 2020-01-01, to: null, value: {amount: "100.50", currency: XAA, valuation_basis: CIF, per: consignment},
-         source: "https://example.org/xa/customs", as_of: "2026", confidence: medium}
+      - from: 2020-01-01
+        to: null
+        value: {amount: "100.50", currency: XAA, valuation_basis: CIF, per: consignment}
+        source: "https://example.org/xa/customs"
+        as_of: "2026"
+        confidence: medium
   laws.e_commerce:
     description: E-commerce laws
     items:
-      - {name: E-Commerce Act, from: 2027-01-01, in_force: false, source: "https://example.org/xa/law", as_of: "2026", confidence: high}
+      - name: E-Commerce Act
+        from: 2027-01-01
+        in_force: false
+        source: "https://example.org/xa/law"
+        as_of: "2026"
+        confidence: high
 """
 
 
@@ -84,9 +104,26 @@ def test_unknown_parameter_and_wrong_kind(registry: ReferenceRegistry) -> None:
 
 
 def test_history_lists_every_value_oldest_first(registry: ReferenceRegistry) -> None:
-    rates = [v.value for v in registry.country("SG").history("indirect_tax.standard_rate")]
+    rates = [v.value for v in registry.country("SG").series("indirect_tax.standard_rate").values]
     assert [str(r) for r in rates] == ["7", "8", "9"]
+    assert [str(v.to) for v in registry.country("SG").history("indirect_tax.standard_rate")] == [
+        "2022-12-31",
+        "2023-12-31",
+        "None",
+    ]
     assert len(registry.country("VN").history("laws.e_commerce")) == 2
+    assert registry.country("VN").items("laws.e_commerce") == registry.country("VN").history("laws.e_commerce")
+    with pytest.raises(ValidationFailed):
+        registry.country("VN").items("indirect_tax.standard_rate")
+
+
+def test_history_renders_as_json(registry: ReferenceRegistry) -> None:
+    th = registry.country("TH")
+    duty = jsonable(th.history("de_minimis.customs_duty"))
+    assert [(d["effective_from"], d["value"]["amount"]) for d in duty] == [("2018-07-31", "1500"), ("2026-01-01", "1")]
+    laws = jsonable(th.history("laws.e_commerce"))
+    assert laws[0]["effective_from"] == "2023-08-21" and laws[0]["details"] == {"year": 2022}
+    assert "in_force_on_date" not in laws[0]
 
 
 def test_items_on_follows_their_dates(registry: ReferenceRegistry) -> None:
@@ -115,8 +152,10 @@ def test_snapshot_shows_upcoming_changes(registry: ReferenceRegistry) -> None:
     vn = registry.country("VN").snapshot(date(2026, 1, 1))["parameters"]
     assert [u["name"] for u in vn["laws.e_commerce"]["upcoming"]] == ["Law on E-Commerce"]
     th = registry.country("TH").snapshot(date(2025, 12, 31))["parameters"]["de_minimis.customs_duty"]
-    assert th["next_change"] == {"value": {"amount": "1", "currency": "THB", "valuation_basis": "CIF", "per": "consignment"},
-                                 "effective_from": "2026-01-01"}
+    assert th["next_change"] == {
+        "value": {"amount": "1", "currency": "THB", "valuation_basis": "CIF", "per": "consignment"},
+        "effective_from": "2026-01-01",
+    }
 
 
 def test_snapshot_is_a_fresh_dict_each_time(registry: ReferenceRegistry) -> None:

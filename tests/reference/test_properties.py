@@ -92,8 +92,13 @@ def test_loader_accepts_exactly_the_non_overlapping_series(
     parameter = load_parameter("generated.rate", raw)
     sg = registry.country("SG")
     country = CountryReference(
-        code="SG", name=sg.name, m49=sg.m49, identity=sg.identity, currency=sg.currency,
-        parameters={"generated.rate": parameter}, coverage=registry.coverage,
+        code="SG",
+        name=sg.name,
+        m49=sg.m49,
+        identity=sg.identity,
+        currency=sg.currency,
+        parameters={"generated.rate": parameter},
+        coverage=registry.coverage,
     )
     on = date(2020, 1, 1) + timedelta(days=probe)
     expected = [i for i, (a, b) in enumerate(ranges) if (a or date.min) <= on <= (b or date.max)]

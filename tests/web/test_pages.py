@@ -95,3 +95,11 @@ def test_compare_page_lists_every_member_state(client: TestClient) -> None:
 def test_unknown_country_page_is_a_404_page(client: TestClient) -> None:
     response = client.get("/countries/ZZ", headers=HTML)
     assert response.status_code == 404 and "text/html" in response.headers["content-type"]
+
+
+def test_accept_language_weights_are_respected() -> None:
+    from crossborder.core.i18n import negotiate
+
+    assert negotiate(None, "en;q=0.1,vi;q=0.9") == "vi"
+    assert negotiate(None, "fr,ms;q=0.5,th;q=0") == "ms"
+    assert negotiate("th", "vi") == "th"

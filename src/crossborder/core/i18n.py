@@ -42,12 +42,20 @@ def translations(language: str) -> NullTranslations:
 
 
 def negotiate(cookie: str | None, accept_language: str | None) -> str:
-    """The language chosen in the switcher wins; then the browser's preference; then English."""
+    """The language chosen in the switcher wins; then the browser's preference (by q weight);
+    then English."""
     if cookie in LANGUAGES:
         return cookie
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        base = tag.split("-")[0]
-        if base in LANGUAGES:
-            return base
-    return DEFAULT_LANGUAGE
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        base = tag.strip().lower().split("-")[0]
+        if base in LANGUAGES and weight > 0:
+            ranked.append((-weight, position, base))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE

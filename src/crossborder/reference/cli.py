@@ -73,7 +73,11 @@ def list_states(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
     except ReferenceDataError as exc:
         raise _fail(f"error: reference data is invalid: {exc}", _DATA_ERROR) from None
     rows = [{"code": c, "name": registry.country(c).name} for c in registry.member_states()]
-    typer.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else "\n".join(f"{r['code']}  {r['name']}" for r in rows))
+    typer.echo(
+        json.dumps(rows, ensure_ascii=False, indent=2)
+        if as_json
+        else "\n".join(f"{r['code']}  {r['name']}" for r in rows)
+    )
 
 
 @app.command()
@@ -111,14 +115,20 @@ def render_table(snapshot: dict[str, Any]) -> str:
             items = entry["items"]
             lines.append(f"{name}: {len(items)} in force" if items else f"{name}: none in force")
             for item in items:
-                label = item["name"] or f"{item['details'].get('partner', '')} {item['details'].get('partner_scheme', '')}"
-                lines.append(f"  - {label} [in force: {item['in_force_on_date']}] ({item['confidence']}) {item['source']}")
+                label = (
+                    item["name"] or f"{item['details'].get('partner', '')} {item['details'].get('partner_scheme', '')}"
+                )
+                lines.append(
+                    f"  - {label} [in force: {item['in_force_on_date']}] ({item['confidence']}) {item['source']}"
+                )
             continue
         if "gap" in entry:
             lines.append(f"{name}: GAP: {entry['gap']}")
             continue
         span = f"{entry['effective_from'] or '…'} to {entry['effective_to'] or '…'}"
-        lines.append(f"{name}: {_value_text(entry)}  [{span}] ({entry['confidence']}, as of {entry['as_of']}) {entry['source']}")
+        lines.append(
+            f"{name}: {_value_text(entry)}  [{span}] ({entry['confidence']}, as of {entry['as_of']}) {entry['source']}"
+        )
     return "\n".join(lines)
 
 

@@ -28,7 +28,9 @@ def check_date(on: date, coverage: tuple[date, date], path: str = "on") -> date:
     if not start <= on <= end:
         raise ValidationFailed(
             f"{on.isoformat()} is outside the dates reference data covers",
-            errors=[FieldError(path, f"must be a date between {start.isoformat()} and {end.isoformat()}", on.isoformat())],
+            errors=[
+                FieldError(path, f"must be a date between {start.isoformat()} and {end.isoformat()}", on.isoformat())
+            ],
         )
     return on
 
@@ -100,11 +102,15 @@ class CountryReference:
         return [i for i in item_set.items if i.covers(on)]
 
     def history(self, name: str) -> list[DatedValue] | list[Item]:
-        """Every recorded value (oldest first) or item, whatever its dates."""
+        """Every recorded value of a series (oldest first) or every item of a set, whatever its dates."""
         parameter = self.parameter(name)
         if isinstance(parameter, SeriesParameter):
             return list(parameter.values)
         return list(parameter.items)
+
+    def items(self, name: str) -> list[Item]:
+        """Every item of a set, whatever its dates (items_on filters by date)."""
+        return list(self.item_set(name).items)
 
     # -- snapshot ------------------------------------------------------------------------------------------------
 

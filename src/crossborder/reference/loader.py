@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ from pydantic import StrictBool, StrictStr, TypeAdapter
 
 from crossborder.core.errors import ReferenceDataError
 from crossborder.reference.country import CountryReference
+from crossborder.reference.fields import Percent, Unit
+from crossborder.reference.registry import ReferenceRegistry
 from crossborder.reference.schemas import (
     CountryHeader,
     DatedValue,
@@ -20,14 +23,11 @@ from crossborder.reference.schemas import (
     ItemSetParameter,
     MoneyAmount,
     Parameter,
-    Percent,
     RegionalFile,
     SeriesHeader,
     SeriesParameter,
     Threshold,
-    Unit,
 )
-from crossborder.reference.registry import ReferenceRegistry
 from crossborder.reference.validation import join_path, read_yaml, validate_model, validate_with
 
 _CODE = re.compile(r"^[A-Z]{2}$")
@@ -62,7 +62,9 @@ def load_registry(path: Path) -> ReferenceRegistry:
             continue
         if file.suffix != ".yaml":
             # A stray countries/XA.yml would otherwise be skipped without a word.
-            raise ReferenceDataError(str(file), "<file>", "only <CODE>.yaml files may be in countries/ (rename or remove it)")
+            raise ReferenceDataError(
+                str(file), "<file>", "only <CODE>.yaml files may be in countries/ (rename or remove it)"
+            )
         country = load_country(file, coverage)
         countries[country.code] = country
     if not countries:
@@ -73,9 +75,13 @@ def load_registry(path: Path) -> ReferenceRegistry:
 def load_country(file: Path, coverage: tuple[date, date]) -> CountryReference:
     header = validate_model(CountryHeader, read_yaml(file), file)
     if not _CODE.match(header.code):
-        raise ReferenceDataError(str(file), "code", f"must be an ISO 3166-1 alpha-2 code (two capital letters), found {header.code!r}")
+        raise ReferenceDataError(
+            str(file), "code", f"must be an ISO 3166-1 alpha-2 code (two capital letters), found {header.code!r}"
+        )
     if file.stem != header.code:
-        raise ReferenceDataError(str(file), "code", f"is {header.code!r} but the file is named {file.name}: name it {header.code}.yaml")
+        raise ReferenceDataError(
+            str(file), "code", f"is {header.code!r} but the file is named {file.name}: name it {header.code}.yaml"
+        )
     parameters: dict[str, Parameter] = {}
     for name, raw in header.parameters.items():
         parameters[name] = load_parameter(name, raw, file)
@@ -94,10 +100,14 @@ def load_parameter(name: str, raw: dict[str, Any], file: Path | str = "<memory>"
     """Validate one parameter entry (a series or an item set) as found under `parameters.<name>`."""
     prefix = f"parameters.{name}"
     if not _PARAMETER_NAME.match(name):
-        raise ReferenceDataError(str(file), prefix, "a parameter name is dotted snake_case, e.g. de_minimis.customs_duty")
+        raise ReferenceDataError(
+            str(file), prefix, "a parameter name is dotted snake_case, e.g. de_minimis.customs_duty"
+        )
     if ("values" in raw) == ("items" in raw):
         raise ReferenceDataError(
-            str(file), prefix, "a parameter needs either `values` (a dated series) or `items` (a set), not both or neither"
+            str(file),
+            prefix,
+            "a parameter needs either `values` (a dated series) or `items` (a set), not both or neither",
         )
     if "items" in raw:
         return validate_model(ItemSetParameter, raw, file, prefix)
@@ -110,9 +120,13 @@ def load_parameter(name: str, raw: dict[str, Any], file: Path | str = "<memory>"
 
 def _dated_value(file: Path | str, prefix: str, unit: Unit, raw: Any) -> DatedValue:
     if not isinstance(raw, dict):
-        raise ReferenceDataError(str(file), prefix, f"expected a mapping with from/to/value/source/as_of, found {raw!r}")
+        raise ReferenceDataError(
+            str(file), prefix, f"expected a mapping with from/to/value/source/as_of, found {raw!r}"
+        )
     if "value" not in raw:
-        raise ReferenceDataError(str(file), f"{prefix}.value", "every dated value needs `value` (null with a `note` when there is none)")
+        raise ReferenceDataError(
+            str(file), f"{prefix}.value", "every dated value needs `value` (null with a `note` when there is none)"
+        )
     value = validate_with(_VALUE_ADAPTERS[unit], raw["value"], file, f"{prefix}.value")
     return validate_model(DatedValue, {**raw, "value": value}, file, prefix)
 
@@ -120,7 +134,7 @@ def _dated_value(file: Path | str, prefix: str, unit: Unit, raw: Any) -> DatedVa
 def _check_no_overlap(file: Path | str, prefix: str, values: list[DatedValue]) -> None:
     """One value in force at a time: sorted by start, each must end before the next starts."""
     indexed = sorted(enumerate(values), key=lambda iv: iv[1].from_ or date.min)
-    for (i, earlier), (j, later) in zip(indexed, indexed[1:], strict=False):
+    for (i, earlier), (j, later) in pairwise(indexed):
         earlier_end = earlier.to or date.max
         later_start = later.from_ or date.min
         if later_start <= earlier_end:

@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import StrictBool, StrictStr, model_validator
 
 from crossborder.core.errors import CrossborderError
+from crossborder.reference.fields import LegalDate
 from crossborder.reference.registry import ReferenceRegistry
-from crossborder.reference.schemas import Item, LegalDate, Strict
+from crossborder.reference.schemas import Item, Strict
 from crossborder.reference.snapshot import jsonable
 from crossborder.reference.validation import read_yaml, validate_model
 

@@ -30,6 +30,10 @@ def jsonable(value: Any) -> Any:
         return format(value, "f")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, DatedValue):
+        return value_entry(value)
+    if isinstance(value, Item):
+        return item_entry(value, None)
     if isinstance(value, BaseModel):
         return {name: jsonable(getattr(value, name)) for name in type(value).model_fields}
     if isinstance(value, Mapping):
@@ -58,11 +62,16 @@ def value_entry(value: DatedValue) -> dict[str, Any]:
     return {"value": jsonable(value.value), **_dated(value), "details": jsonable(value.attributes)}
 
 
-def item_entry(item: Item, on: date) -> dict[str, Any]:
+def item_entry(item: Item, on: date | None) -> dict[str, Any]:
+    """An item; `in_force_on_date` only when rendered for a date (a snapshot, not a history)."""
+    status = (
+        {"in_force": item.in_force}
+        if on is None
+        else {"in_force": item.in_force, "in_force_on_date": item.in_force_on(on)}
+    )
     return {
         "name": item.name,
-        "in_force": item.in_force,
-        "in_force_on_date": item.in_force_on(on),
+        **status,
         "rate_percent": jsonable(item.rate_percent),
         "threshold": jsonable(item.threshold),
         "limits": jsonable(item.limits),
@@ -132,5 +141,10 @@ def parameter_entry(parameter: Parameter, on: date) -> dict[str, Any]:
 
 
 def currency_entry(currency: Currency) -> dict[str, Any]:
-    return {"code": currency.code, "numeric": currency.numeric, "minor_units": currency.minor_units,
-            "name": currency.name, **provenance(currency)}
+    return {
+        "code": currency.code,
+        "numeric": currency.numeric,
+        "minor_units": currency.minor_units,
+        "name": currency.name,
+        **provenance(currency),
+    }

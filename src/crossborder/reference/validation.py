@@ -57,7 +57,9 @@ def raise_from(exc: ValidationError, file: Path | str, prefix: str = "") -> Refe
 
 def validate_model(model: type[M], data: Any, file: Path | str, prefix: str = "") -> M:
     if not isinstance(data, dict):
-        raise ReferenceDataError(str(file), prefix or "<root>", f"expected a mapping of keys, found {type(data).__name__}")
+        raise ReferenceDataError(
+            str(file), prefix or "<root>", f"expected a mapping of keys, found {type(data).__name__}"
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:

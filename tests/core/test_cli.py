@@ -24,8 +24,17 @@ def _json(args: list[str], **kwargs: object) -> dict[str, object]:
 def test_org_user_and_api_key_lifecycle(db: Session) -> None:
     org = _json(["org", "create", "--name", "Kastam", "--kind", "customs_authority", "--country", "MY", "--json"])
     user = _json(
-        ["user", "create", "--email", "siti@example.org", "--org", str(org["id"]), "--role", "customs_officer",
-         "--json"],
+        [
+            "user",
+            "create",
+            "--email",
+            "siti@example.org",
+            "--org",
+            str(org["id"]),
+            "--role",
+            "customs_officer",
+            "--json",
+        ],
         env={"CROSSBORDER_NEW_PASSWORD": "a long enough password"},
     )
     assert user["roles"] == ["customs_officer"]
@@ -45,7 +54,8 @@ def test_bad_input_names_field_and_rule_and_exits_2() -> None:
 def test_short_password_is_refused_without_echoing_it(db: Session) -> None:
     org = _json(["org", "create", "--name", "Shop", "--kind", "business", "--country", "VN", "--json"])
     result = runner.invoke(
-        cli, ["user", "create", "--email", "a@example.org", "--org", str(org["id"]), "--role", "business_user"],
+        cli,
+        ["user", "create", "--email", "a@example.org", "--org", str(org["id"]), "--role", "business_user"],
         env={"CROSSBORDER_NEW_PASSWORD": "short"},
     )
     assert result.exit_code == 2 and "password" in result.output and "short" not in result.output

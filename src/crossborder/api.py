@@ -6,9 +6,11 @@ from fastapi import APIRouter
 
 from crossborder.core.access.api import router as access_router
 from crossborder.core.audit.api import router as audit_router
+from crossborder.customs.api import router as customs_router
 from crossborder.reference.api import router as reference_router
 
 api_router = APIRouter()
 api_router.include_router(reference_router)
 api_router.include_router(access_router)
 api_router.include_router(audit_router)
+api_router.include_router(customs_router)

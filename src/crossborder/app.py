@@ -15,6 +15,7 @@ from crossborder.core.db import get_engine
 from crossborder.core.errors import FieldError
 from crossborder.core.http import RequestMiddleware
 from crossborder.core.settings import get_settings
+from crossborder.customs.api import MANIFEST_PATH
 from crossborder.reference import get_registry
 from crossborder.web.routes import STATIC_DIR, web_router
 from crossborder.web.templating import render
@@ -52,5 +53,9 @@ def create_app() -> FastAPI:
     def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        large_bodies={MANIFEST_PATH: settings.max_manifest_bytes},
+    )
     return app

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Numeric, String, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -106,3 +107,30 @@ def session_scope() -> Iterator[Session]:
 
 def is_postgres(engine: Engine | None = None) -> bool:
     return (engine or get_engine()).dialect.name == "postgresql"
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """Decimal stored exactly: NUMERIC on PostgreSQL, text on SQLite (whose NUMERIC is a
+    float underneath and would round money)."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int = 20, scale: int = 6) -> None:
+        super().__init__()
+        self.precision, self.scale = precision, scale
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(48))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError("ExactDecimal takes Decimal values, never float")
+        return format(value, "f") if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(str(value)) if not isinstance(value, Decimal) else value

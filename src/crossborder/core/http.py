@@ -45,9 +45,10 @@ class BodyTooLarge(Exception):
 
 
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, large_bodies: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.large_bodies = large_bodies or {}  # path -> its own limit (bulk uploads stream to disk)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,10 +57,11 @@ class RequestMiddleware:
         started = time.perf_counter()
         request_id = uuid.uuid4().hex
         status_holder = {"status": 500, "started": False}
+        limit = self.large_bodies.get(scope.get("path", ""), self.max_body_bytes)
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            await self._too_large(send, int(declared) if declared.isdigit() else -1)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._too_large(send, int(declared) if declared.isdigit() else -1, limit)
             self._finish(scope, 413, started, request_id)
             return
 
@@ -70,7 +72,7 @@ class RequestMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     raise BodyTooLarge
             return message
 
@@ -85,18 +87,18 @@ class RequestMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not status_holder["started"]:
-                await self._too_large(send, received)
+                await self._too_large(send, received, limit)
             status_holder["status"] = 413
         self._finish(scope, int(status_holder["status"]), started, request_id)
 
-    async def _too_large(self, send: Send, size: int) -> None:
+    async def _too_large(self, send: Send, size: int, limit: int) -> None:
         body = json.dumps(
             {
                 "type": "about:blank",
                 "title": "Payload too large",
                 "status": 413,
-                "detail": f"request body exceeds the limit of {self.max_body_bytes} bytes",
-                "errors": [{"path": "body", "rule": f"must be at most {self.max_body_bytes} bytes", "value": size}],
+                "detail": f"request body exceeds the limit of {limit} bytes",
+                "errors": [{"path": "body", "rule": f"must be at most {limit} bytes", "value": size}],
             }
         ).encode()
         await send(

@@ -5,5 +5,6 @@ from __future__ import annotations
 from crossborder.core.access import models as _access  # noqa: F401
 from crossborder.core.audit import models as _audit  # noqa: F401
 from crossborder.core.db import Base
+from crossborder.customs import models as _customs  # noqa: F401
 
 metadata = Base.metadata

@@ -17,6 +17,7 @@ class Settings:
     reference_dir: Path
     secret_key: str
     max_body_bytes: int
+    max_manifest_bytes: int
     demo_on_first_start: bool
     log_level: str
     secure_cookies: bool
@@ -53,6 +54,7 @@ def get_settings() -> Settings:
         reference_dir=Path(os.environ.get("CROSSBORDER_REFERENCE_DIR") or DEFAULT_REFERENCE_DIR),
         secret_key=_secret_key(),
         max_body_bytes=int(os.environ.get("CROSSBORDER_MAX_BODY_BYTES", str(1024 * 1024))),
+        max_manifest_bytes=int(os.environ.get("CROSSBORDER_MAX_MANIFEST_BYTES", str(2 * 1024**3))),
         demo_on_first_start=os.environ.get("CROSSBORDER_DEMO", "1") == "1",
         log_level=os.environ.get("CROSSBORDER_LOG_LEVEL", "INFO"),
         secure_cookies=os.environ.get("CROSSBORDER_SECURE_COOKIES", "0") == "1",

@@ -39,6 +39,17 @@ def _user(session: Session, email: str, name: str, org: Organisation, roles: lis
     return True
 
 
+def seed_customs_data(session: Session) -> int:
+    """Sample tariff lines and exchange rates (clearly flagged as sample where not real) so the
+    calculator and declarations work on a fresh install. Real deployments import their own."""
+    from crossborder.customs import rates
+    from crossborder.customs.settings import DATA_DIR
+
+    count = rates.import_file(session, SYSTEM, DATA_DIR / "sample_tariff.csv", "tariff")
+    count += rates.import_file(session, SYSTEM, DATA_DIR / "sample_rates.csv", "rates")
+    return count + rates.import_file(session, SYSTEM, DATA_DIR / "sdr_rates.csv", "rates")
+
+
 def is_seeded(session: Session) -> bool:
     return session.execute(select(User.id).limit(1)).first() is not None
 
@@ -82,4 +93,5 @@ def seed(session: Session) -> int:
     if "VN" in get_registry().member_states():
         linh = _org(session, "Linh Batik (Hanoi)", OrgKind.business, "VN")
         added += _user(session, "linh@demo.crossborder.asia", "Linh", linh, [Role.business_user])
+    seed_customs_data(session)
     return added

@@ -1,0 +1,88 @@
+"""Storing assessed manifest lines in bulk: one transaction per batch, Core inserts (no ORM
+per row), lines whose client reference is already stored are skipped, so a resumed or
+repeated manifest never duplicates a declaration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from crossborder.core.access.principal import Principal
+from crossborder.core.audit import service as audit
+from crossborder.customs.declarations import to_row
+from crossborder.customs.manifest import LineOutcome
+from crossborder.customs.models import Declaration, DeclarationEvent
+
+_COLUMNS = [c.name for c in Declaration.__table__.columns if c.name != "id"]
+
+
+def persist_batch(
+    session: Session, principal: Principal, outcomes: list[LineOutcome], manifest_id: int | None = None
+) -> int:
+    good = [o for o in outcomes if o.prepared is not None]
+    if not good:
+        return 0
+    references = [o.prepared.data.client_reference for o in good]  # type: ignore[union-attr]
+    stored = set(
+        session.execute(
+            select(Declaration.client_reference).where(
+                Declaration.submitter_org_id == principal.organisation_id, Declaration.client_reference.in_(references)
+            )
+        ).scalars()
+    )
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for outcome in good:
+        prepared = outcome.prepared
+        assert prepared is not None
+        reference = prepared.data.client_reference
+        if reference in stored or reference in seen:
+            continue
+        seen.add(reference)
+        row = to_row(prepared, principal.organisation_id, outcome.raw or {}, manifest_id)
+        rows.append({name: getattr(row, name) for name in _COLUMNS})
+    if not rows:
+        return 0
+    ids = session.execute(
+        insert(Declaration).returning(
+            Declaration.id, Declaration.status, Declaration.lane, Declaration.submitted_at, Declaration.risk_rules
+        ),
+        rows,
+    ).all()
+    events: list[dict[str, Any]] = []
+    for declaration_id, status, lane, at, rules in ids:
+        events.append(
+            {
+                "declaration_id": declaration_id,
+                "at": at,
+                "from_status": None,
+                "to_status": "submitted",
+                "actor": principal.actor,
+                "reason": "",
+            }
+        )
+        events.append(
+            {
+                "declaration_id": declaration_id,
+                "at": at,
+                "from_status": "submitted",
+                "to_status": status,
+                "actor": "risk-engine",
+                "reason": f"lane {lane}: {'; '.join(rules) or 'no rule fired'}",
+            }
+        )
+    session.execute(insert(DeclarationEvent), events)
+    audit.record(
+        session,
+        principal,
+        "customs.manifest.batch",
+        "manifest",
+        manifest_id or "file",
+        country=None,
+        organisation_id=principal.organisation_id,
+        after={"declarations": len(rows), "first_line": good[0].number, "last_line": good[-1].number},
+    )
+    session.commit()
+    return len(rows)

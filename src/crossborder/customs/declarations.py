@@ -1,0 +1,312 @@
+"""Low-value declarations: submit (validate, assess landed cost, choose a lane), act on them
+(officer and trader transitions), and read them within the caller's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crossborder.core.access.principal import Principal
+from crossborder.core.access.roles import Role
+from crossborder.core.audit import service as audit
+from crossborder.core.dates import utcnow
+from crossborder.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from crossborder.customs import rates
+from crossborder.customs.declaration_input import DeclarationInput, parse_declaration
+from crossborder.customs.landed_cost import Assessment, assess
+from crossborder.customs.lifecycle import LANE_STATUS, OFFICER, TRANSITIONS, Status
+from crossborder.customs.models import Declaration, DeclarationEvent, WatchListEntry
+from crossborder.customs.risk import Decision, RiskInput, RiskLine, assess_risk, load_profile
+from crossborder.customs.rulebook import RuleBook, build_rulebook
+from crossborder.customs.trusted import is_trusted_trader
+from crossborder.reference import get_registry
+
+SDR = "XDR"
+
+
+@dataclass
+class Prepared:
+    """A declaration checked and assessed, ready to store (used singly and in bulk)."""
+
+    data: DeclarationInput
+    assessment: Assessment
+    decision: Decision
+    trusted: bool
+
+
+def rulebook_for(session: Session, destination: str, on: date) -> RuleBook:
+    tables = rates.tables(session)
+    from crossborder.customs.tariff import TariffIndex
+
+    return build_rulebook(destination, on, tables.tariffs.get(destination) or TariffIndex(destination, []), tables.fx)
+
+
+def simplified_route_limit(book: RuleBook) -> Decimal:
+    """The low-value (simplified) route's ceiling in the destination currency on the day."""
+    fact = get_registry().regional.facts["wco_irg_low_value_threshold"]
+    amount = Decimal(str(fact.attributes["threshold_sdr"]))
+    return amount * book.fx.conversion(SDR, book.currency, book.on, path="date").factor
+
+
+def _check_eligible(assessment: Assessment, book: RuleBook) -> None:
+    limit = simplified_route_limit(book)
+    goods = assessment.goods
+    if goods > limit:
+        raise ValidationFailed(
+            "not a low-value consignment",
+            errors=[
+                FieldError(
+                    "lines",
+                    f"intrinsic value {goods} {book.currency} exceeds the simplified-route limit of SDR 1,000 "
+                    f"({limit.quantize(Decimal('0.01'))} {book.currency} on {book.on}): file a full declaration",
+                    str(goods),
+                )
+            ],
+        )
+
+
+def prepare(
+    session: Session,
+    raw: Any,
+    *,
+    book: RuleBook | None = None,
+    today: date | None = None,
+    recent: tuple[Decimal, ...] | None = None,
+) -> Prepared:
+    data = parse_declaration(raw, today=today)
+    s = data.shipment
+    book = book or rulebook_for(session, s.destination, s.on)
+    assessment = assess(s, book)
+    _check_eligible(assessment, book)
+    trusted = is_trusted_trader(session, data.seller_business_id, s.destination, s.on)
+    profile = load_profile(s.destination)
+    if recent is None:
+        recent = _recent_values(session, s.destination, data.consignee.key(), profile.split_window_hours)
+    watch = _watch_hits(session, s.destination, data)
+    threshold = (
+        book.duty_de_minimis if profile.split_threshold_parameter == "de_minimis.customs_duty" else book.tax_de_minimis
+    )
+    split_threshold = None
+    if threshold is not None and threshold.amount is not None:
+        split_threshold = (
+            threshold.amount
+            * book.fx.conversion(threshold.currency or book.currency, book.currency, s.on, path="date").factor
+        )
+    lines = tuple(RiskLine(r.line.hs_code, r.goods_value / r.line.quantity) for r in assessment.lines)
+    decision = assess_risk(
+        RiskInput(data.client_reference, assessment.customs_value, lines, trusted, watch, recent, split_threshold),
+        profile,
+    )
+    return Prepared(data, assessment, decision, trusted)
+
+
+def _recent_values(session: Session, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
+    since = utcnow() - timedelta(hours=hours)
+    rows = session.execute(
+        select(Declaration.customs_value).where(
+            Declaration.destination == destination,
+            Declaration.consignee_key == consignee_key,
+            Declaration.submitted_at >= since,
+        )
+    ).scalars()
+    return tuple(Decimal(v) for v in rows)
+
+
+def _watch_hits(session: Session, destination: str, data: DeclarationInput) -> tuple[str, ...]:
+    keys = {data.consignor.key(), data.consignee.key()}
+    rows = session.execute(
+        select(WatchListEntry.label).where(
+            WatchListEntry.destination == destination, WatchListEntry.party_key.in_(keys)
+        )
+    ).scalars()
+    return tuple(rows)
+
+
+def to_row(prepared: Prepared, org_id: int | None, raw: dict[str, Any], manifest_id: int | None = None) -> Declaration:
+    a, d, s = prepared.assessment, prepared.data, prepared.data.shipment
+    now = utcnow()
+    status = LANE_STATUS[prepared.decision.lane]
+    return Declaration(
+        client_reference=d.client_reference,
+        submitter_org_id=org_id,
+        origin=s.origin,
+        destination=s.destination,
+        declared_on=s.on,
+        transport_mode=s.transport_mode,
+        consignor_name=d.consignor.name,
+        consignee_name=d.consignee.name,
+        consignee_key=d.consignee.key(),
+        seller_business_id=d.seller_business_id,
+        trusted_trader=prepared.trusted,
+        currency=a.currency,
+        customs_value=a.customs_value,
+        duty=a.duty,
+        tax_at_border=a.tax("customs_at_border"),
+        tax_at_checkout=a.tax("seller_at_checkout"),
+        status=status.value,
+        lane=prepared.decision.lane,
+        risk_rules=[f.rule for f in prepared.decision.fired],
+        data=raw,
+        assessment={**a.as_dict(), "risk": prepared.decision.as_dict()},
+        submitted_at=now,
+        decided_at=now if status is Status.released else None,
+        manifest_id=manifest_id,
+    )
+
+
+def first_events(row: Declaration, actor: str) -> list[DeclarationEvent]:
+    events = [
+        DeclarationEvent(
+            declaration_id=row.id, at=row.submitted_at, from_status=None, to_status="submitted", actor=actor, reason=""
+        )
+    ]
+    reasons = "; ".join(r for r in row.risk_rules) or "no rule fired"
+    events.append(
+        DeclarationEvent(
+            declaration_id=row.id,
+            at=row.submitted_at,
+            from_status="submitted",
+            to_status=row.status,
+            actor="risk-engine",
+            reason=f"lane {row.lane}: {reasons}",
+        )
+    )
+    return events
+
+
+def find_by_reference(session: Session, org_id: int | None, reference: str) -> Declaration | None:
+    return session.execute(
+        select(Declaration).where(Declaration.submitter_org_id == org_id, Declaration.client_reference == reference)
+    ).scalar_one_or_none()
+
+
+def submit(session: Session, principal: Principal, raw: Any, *, today: date | None = None) -> tuple[Declaration, bool]:
+    """Store one declaration; a repeat of the same client reference returns the first (and False)."""
+    if isinstance(raw, dict) and isinstance(raw.get("client_reference"), str):
+        existing = find_by_reference(session, principal.organisation_id, raw["client_reference"])
+        if existing is not None:
+            return existing, False
+    prepared = prepare(session, raw, today=today)
+    row = to_row(prepared, principal.organisation_id, raw)
+    session.add(row)
+    session.flush()
+    session.add_all(first_events(row, principal.actor))
+    audit.record(
+        session,
+        principal,
+        "customs.declaration.submit",
+        "declaration",
+        row.id,
+        country=row.destination,
+        organisation_id=row.submitter_org_id,
+        after={"status": row.status, "lane": row.lane, "reference": row.client_reference},
+    )
+    return row, True
+
+
+def get(session: Session, principal: Principal, declaration_id: int) -> Declaration:
+    row = session.get(Declaration, declaration_id)
+    if row is None or not principal.can_see(row.destination, row.submitter_org_id):
+        raise NotFound(
+            f"no declaration {declaration_id}", errors=[FieldError("id", "no such declaration", declaration_id)]
+        )
+    return row
+
+
+def events(session: Session, row: Declaration) -> list[DeclarationEvent]:
+    return list(
+        session.execute(
+            select(DeclarationEvent).where(DeclarationEvent.declaration_id == row.id).order_by(DeclarationEvent.id)
+        ).scalars()
+    )
+
+
+def act(
+    session: Session, principal: Principal, declaration_id: int, action: str, reason: str, lane: str | None = None
+) -> Declaration:
+    if action not in TRANSITIONS:
+        raise ValidationFailed(
+            "unknown action", errors=[FieldError("action", f"must be one of {', '.join(TRANSITIONS)}", action)]
+        )
+    row = get(session, principal, declaration_id)
+    sources, target, who = TRANSITIONS[action]
+    if who == OFFICER:
+        if Role.customs_officer not in principal.roles or (
+            not principal.is_regional and principal.country != row.destination
+        ):
+            raise Forbidden(f"only a customs officer of {row.destination} may {action} this declaration")
+    elif principal.organisation_id != row.submitter_org_id:
+        raise Forbidden("only the declarant may respond to a hold")
+    if not reason.strip():
+        raise ValidationFailed("reason required", errors=[FieldError("reason", "must explain the action", reason)])
+    if Status(row.status) not in sources:
+        raise Conflict(
+            f"cannot {action} a declaration that is {row.status}",
+            errors=[FieldError("action", f"{action} is allowed only from {', '.join(sorted(sources))}", row.status)],
+        )
+    before = {"status": row.status, "lane": row.lane}
+    if action == "override_lane":
+        if lane not in LANE_STATUS:
+            raise ValidationFailed("bad lane", errors=[FieldError("lane", "must be green, yellow or red", lane)])
+        row.lane = lane
+        target = LANE_STATUS[lane]
+    assert target is not None
+    now = utcnow()
+    session.add(
+        DeclarationEvent(
+            declaration_id=row.id,
+            at=now,
+            from_status=row.status,
+            to_status=target.value,
+            actor=principal.actor,
+            reason=reason.strip(),
+        )
+    )
+    row.status = target.value
+    if target in (Status.released, Status.refused):
+        row.decided_at = now
+    audit.record(
+        session,
+        principal,
+        f"customs.declaration.{action}",
+        "declaration",
+        row.id,
+        country=row.destination,
+        organisation_id=row.submitter_org_id,
+        before=before,
+        after={"status": row.status, "lane": row.lane, "reason": reason.strip()},
+    )
+    session.flush()
+    return row
+
+
+def listing(
+    session: Session,
+    principal: Principal,
+    *,
+    status: str | None = None,
+    lane: str | None = None,
+    destination: str | None = None,
+    limit: int = 100,
+    before_id: int | None = None,
+) -> list[Declaration]:
+    query = select(Declaration).where(principal.scope_filter(Declaration.destination, Declaration.submitter_org_id))
+    if status:
+        query = query.where(Declaration.status == status)
+    if lane:
+        query = query.where(Declaration.lane == lane)
+    if destination:
+        query = query.where(Declaration.destination == destination)
+    if before_id:
+        query = query.where(Declaration.id < before_id)
+    return list(session.execute(query.order_by(Declaration.id.desc()).limit(limit)).scalars())
+
+
+def refund_due(row: Declaration) -> Decimal:
+    """Duty drawback on returned goods: the duty and border tax assessed."""
+    return Decimal(row.duty) + Decimal(row.tax_at_border) if row.status == Status.returned else Decimal(0)

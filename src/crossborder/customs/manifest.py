@@ -1,0 +1,259 @@
+"""Bulk manifests: streamed, each line validated and assessed on its own (a bad line never
+stops the good ones), results written per line. Resumable: a checkpoint records how far the
+input and output got, so a killed run continues without losing or repeating a line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crossborder.core.errors import CrossborderError, FieldError
+from crossborder.customs.declarations import Prepared, prepare, rulebook_for
+from crossborder.customs.rulebook import RuleBook
+
+CSV_COLUMNS = (
+    "client_reference",
+    "origin",
+    "destination",
+    "date",
+    "transport_mode",
+    "incoterm",
+    "consignor_name",
+    "consignor_address",
+    "consignee_name",
+    "consignee_address",
+    "seller_business_id",
+    "seller_registration",
+    "hs_code",
+    "description",
+    "quantity",
+    "unit_value",
+    "currency",
+    "origin_claim",
+    "shipping",
+    "insurance",
+)
+
+
+def csv_row_to_declaration(row: dict[str, str]) -> dict[str, Any]:
+    """A flat manifest row (one parcel, one goods line) as the declaration data set."""
+
+    def opt(key: str) -> str | None:
+        value = row.get(key)
+        return value if value not in (None, "") else None
+
+    quantity = row.get("quantity") or "1"
+    return {
+        "client_reference": row.get("client_reference"),
+        "origin": row.get("origin"),
+        "destination": row.get("destination"),
+        "date": row.get("date"),
+        "transport_mode": opt("transport_mode") or "post",
+        "incoterm": opt("incoterm") or "DAP",
+        "consignor": {
+            "name": row.get("consignor_name"),
+            "address": row.get("consignor_address"),
+            "country": row.get("origin"),
+        },
+        "consignee": {
+            "name": row.get("consignee_name"),
+            "address": row.get("consignee_address"),
+            "country": row.get("destination"),
+        },
+        "seller_business_id": opt("seller_business_id"),
+        "seller_registration": opt("seller_registration"),
+        "shipping": opt("shipping") or "0",
+        "insurance": opt("insurance") or "0",
+        "lines": [
+            {
+                "id": "1",
+                "hs_code": row.get("hs_code"),
+                "description": row.get("description"),
+                "quantity": int(quantity) if quantity.isdigit() else quantity,
+                "unit_value": row.get("unit_value"),
+                "currency": row.get("currency"),
+                "origin_claim": (row.get("origin_claim") or "").lower() in ("true", "1", "yes"),
+            }
+        ],
+    }
+
+
+@dataclass
+class LineOutcome:
+    number: int
+    raw: dict[str, Any] | None
+    prepared: Prepared | None = None
+    errors: list[FieldError] = field(default_factory=list)
+
+    def result(self) -> dict[str, Any]:
+        reference = self.raw.get("client_reference") if isinstance(self.raw, dict) else None
+        if self.prepared is None:
+            return {
+                "line": self.number,
+                "client_reference": reference,
+                "ok": False,
+                "errors": [e.as_dict() for e in self.errors],
+            }
+        a, d = self.prepared.assessment, self.prepared.decision
+        totals = a.as_dict(explain=False)["totals"]
+        return {
+            "line": self.number,
+            "client_reference": reference,
+            "ok": True,
+            "destination": a.shipment.destination,
+            "currency": a.currency,
+            "customs_value": totals["customs_value"],
+            "duty": totals["duty"],
+            "tax_at_border": totals["tax_at_border"],
+            "tax_at_checkout": totals["tax_at_checkout"],
+            "landed_cost": totals["landed_cost"],
+            "lane": d.lane,
+            "rules": [f.rule for f in d.fired],
+        }
+
+
+class Assessor:
+    """Assesses manifest lines one by one, keeping rule books per (destination, day) and the
+    consignee history of this run so the split-shipment rule sees parcels within the file."""
+
+    def __init__(self, session: Session, today: date | None = None) -> None:
+        self.session = session
+        self.today = today
+        self.books: dict[tuple[str, str], RuleBook | CrossborderError] = {}
+        self.history: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+
+    def _book(self, raw: dict[str, Any]) -> RuleBook | None:
+        destination, day = raw.get("destination"), raw.get("date")
+        if not isinstance(destination, str) or not isinstance(day, str):
+            return None
+        key = (destination, day)
+        if key not in self.books:
+            try:
+                self.books[key] = rulebook_for(self.session, destination, date.fromisoformat(day))
+            except (CrossborderError, ValueError) as exc:
+                self.books[key] = exc if isinstance(exc, CrossborderError) else CrossborderError(str(exc))
+        book = self.books[key]
+        if isinstance(book, CrossborderError):
+            raise book
+        return book
+
+    def assess(self, number: int, raw: Any) -> LineOutcome:
+        outcome = LineOutcome(number, raw if isinstance(raw, dict) else None)
+        try:
+            if not isinstance(raw, dict):
+                raise CrossborderError("bad line", errors=[FieldError("line", "must be a JSON object", raw)])
+            book = self._book(raw)
+            consignee = raw.get("consignee") if isinstance(raw.get("consignee"), dict) else {}
+            key = (str(raw.get("destination")), "|".join(str(consignee.get(k, "")) for k in ("name", "address")))
+            prepared = prepare(self.session, raw, book=book, today=self.today, recent=tuple(self.history[key]))
+            self.history[key].append(prepared.assessment.customs_value)
+            outcome.prepared = prepared
+        except CrossborderError as exc:
+            outcome.errors = exc.errors or [FieldError("line", exc.detail, None)]
+        return outcome
+
+
+def parse_line(text: str, fmt: str, header: list[str] | None) -> Any:
+    if fmt == "csv":
+        values = next(csv.reader([text]), [])
+        return csv_row_to_declaration(dict(zip(header or [], values, strict=False)))
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        return exc
+
+
+def detect_format(path: Path) -> str:
+    return "csv" if path.suffix.lower() == ".csv" else "jsonl"
+
+
+@dataclass
+class Checkpoint:
+    input_offset: int = 0
+    output_size: int = 0
+    lines: int = 0
+    ok: int = 0
+    failed: int = 0
+
+    @classmethod
+    def load(cls, path: Path) -> Checkpoint | None:
+        return cls(**json.loads(path.read_text())) if path.exists() else None
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.__dict__))
+        tmp.replace(path)  # atomic: a crash leaves the old or the new checkpoint, never half of one
+
+
+def clear_file(
+    session: Session, source: Path, out: Path, *, checkpoint_every: int, persist: Any = None, today: date | None = None
+) -> Checkpoint:
+    """Assess every line of SOURCE into OUT (JSON lines). Re-running after a crash resumes
+    from the last checkpoint. `persist(outcomes)` (optional) stores a batch durably before the
+    checkpoint that covers it is written; it must ignore lines it already stored."""
+    fmt = detect_format(source)
+    ckpt_path = out.with_name(out.name + ".checkpoint")
+    state = Checkpoint.load(ckpt_path) or Checkpoint()
+    assessor = Assessor(session, today)
+    with source.open("rb") as handle, out.open("a+b") as sink:
+        sink.truncate(state.output_size)  # drop output written after the last checkpoint
+        sink.seek(state.output_size)
+        header: list[str] | None = None
+        first_data_line = 1
+        if fmt == "csv":
+            header_line = handle.readline()
+            header = next(csv.reader([header_line.decode("utf-8-sig")]), [])
+            first_data_line = 2
+            state.input_offset = max(state.input_offset, len(header_line))
+        handle.seek(state.input_offset)
+        number = first_data_line - 1 + state.lines
+        batch: list[LineOutcome] = []
+        buffer = io.StringIO()
+        for raw_line in handle:
+            number += 1
+            state.input_offset += len(raw_line)
+            state.lines += 1
+            text = raw_line.decode("utf-8", errors="replace").strip()
+            if not text:
+                continue
+            row = parse_line(text, fmt, header)
+            if isinstance(row, ValueError):
+                outcome = LineOutcome(number, None, errors=[FieldError("line", f"malformed JSON: {row}", None)])
+            else:
+                outcome = assessor.assess(number, row)
+            batch.append(outcome)
+            buffer.write(json.dumps(outcome.result(), separators=(",", ":")))
+            buffer.write("\n")
+            if outcome.prepared is None:
+                state.failed += 1
+            else:
+                state.ok += 1
+            if len(batch) >= checkpoint_every:
+                _commit(sink, buffer, batch, persist, state, ckpt_path)
+                batch, buffer = [], io.StringIO()
+        _commit(sink, buffer, batch, persist, state, ckpt_path)
+    ckpt_path.unlink(missing_ok=True)
+    return state
+
+
+def _commit(
+    sink: Any, buffer: io.StringIO, batch: list[LineOutcome], persist: Any, state: Checkpoint, ckpt_path: Path
+) -> None:
+    if persist is not None and batch:
+        persist(batch)
+    data = buffer.getvalue().encode("utf-8")
+    sink.write(data)
+    sink.flush()
+    os.fsync(sink.fileno())
+    state.output_size += len(data)
+    state.save(ckpt_path)

@@ -300,6 +300,7 @@ class _Engine:
             tax_relief,
             at_sale,
             samples,
+            self.quantum,
         )
 
     def duties(self, results: list[LineResult], customs_values: list[Decimal], values: dict[str, Decimal]) -> None:

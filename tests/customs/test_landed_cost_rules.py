@@ -33,8 +33,16 @@ CASES = [
     ("SG GST 9% from 2024", "SG", date(2024, 1, 2), "400", {}, "50.00", "49.50", "0.00"),
     ("SG relief at S$400 by post", "SG", date(2024, 6, 3), "320", {}, "0.00", "0.00", "0.00"),
     ("SG no relief by sea", "SG", date(2024, 6, 3), "320", {"mode": "sea"}, "40.00", "39.60", "0.00"),
-    ("SG OVR: registered vendor charges 9% at sale", "SG", date(2024, 6, 3), "200", {"registration": "M9-1"},
-     "0.00", "0.00", "22.50"),
+    (
+        "SG OVR: registered vendor charges 9% at sale",
+        "SG",
+        date(2024, 6, 3),
+        "200",
+        {"registration": "M9-1"},
+        "0.00",
+        "0.00",
+        "22.50",
+    ),
     # Thailand: duty de minimis THB 1,500 until 2025-12-31, THB 1 from 2026; VAT relief ended 2024-07-05.
     ("TH duty relief at 1,500 in 2025", "TH", date(2025, 12, 30), "40", {}, "0.00", "84.00", "0.00"),
     ("TH duty from THB 1 in 2026", "TH", date(2026, 1, 2), "40", {}, "120.00", "92.40", "0.00"),
@@ -45,22 +53,44 @@ CASES = [
     ("VN charged from 2025-02-18 (VAT 10%)", "VN", date(2025, 2, 18), "30", {"origin": "TH"}, "75000", "82500", "0"),
     ("VN VAT 8% from 2025-07-01", "VN", date(2025, 7, 1), "30", {"origin": "TH"}, "75000", "66000", "0"),
     ("VN VAT back to 10% in 2027", "VN", date(2027, 1, 4), "30", {"origin": "TH"}, "75000", "82500", "0"),
-    ("VN 8% not for excluded goods", "VN", date(2025, 7, 1), "30",
-     {"origin": "TH", "tax_class": "excluded_from_reduction"}, "75000", "82500", "0"),
+    (
+        "VN 8% not for excluded goods",
+        "VN",
+        date(2025, 7, 1),
+        "30",
+        {"origin": "TH", "tax_class": "excluded_from_reduction"},
+        "75000",
+        "82500",
+        "0",
+    ),
     # Indonesia: USD 3 duty relief; flat 7.5 % band to USD 1,500; VAT 11 % effective, 12 % luxury.
     ("ID under USD 3: no duty, VAT still due", "ID", date(2025, 6, 2), "2", {}, "0.00", "3520.00", "0.00"),
     ("ID flat 7.5% band", "ID", date(2025, 6, 2), "100", {}, "120000.00", "189200.00", "0.00"),
-    ("ID luxury pays 12%", "ID", date(2025, 6, 2), "100", {"tax_class": "luxury"}, "120000.00", "206400.00",
-     "0.00"),
-    ("ID excluded textiles MFN before 2025-03-05", "ID", date(2025, 3, 4), "100", {"hs": "620520"},
-     "320000.00", "211200.00", "0.00"),
-    ("ID excluded textiles fixed 25% after", "ID", date(2025, 3, 5), "100", {"hs": "620520"},
-     "400000.00", "220000.00", "0.00"),
+    ("ID luxury pays 12%", "ID", date(2025, 6, 2), "100", {"tax_class": "luxury"}, "120000.00", "206400.00", "0.00"),
+    (
+        "ID excluded textiles MFN before 2025-03-05",
+        "ID",
+        date(2025, 3, 4),
+        "100",
+        {"hs": "620520"},
+        "320000.00",
+        "211200.00",
+        "0.00",
+    ),
+    (
+        "ID excluded textiles fixed 25% after",
+        "ID",
+        date(2025, 3, 5),
+        "100",
+        {"hs": "620520"},
+        "400000.00",
+        "220000.00",
+        "0.00",
+    ),
     ("ID above USD 1,500: tariff", "ID", date(2025, 6, 2), "1600", {}, "2560000.00", "3097600.00", "0.00"),
     # Malaysia: RM500 relief (air/post); LVG 10 % at sale by registered sellers from 2024; SST 10 % from 2025-07.
     ("MY relief by post", "MY", date(2025, 8, 1), "100", {}, "0.00", "0.00", "0.00"),
-    ("MY LVG registered seller", "MY", date(2025, 8, 1), "100", {"registration": "LRN-1"}, "0.00", "0.00",
-     "40.00"),
+    ("MY LVG registered seller", "MY", date(2025, 8, 1), "100", {"registration": "LRN-1"}, "0.00", "0.00", "40.00"),
     ("MY above RM500", "MY", date(2025, 8, 1), "200", {}, "80.00", "88.00", "0.00"),
     # Cambodia and the Philippines: FOB thresholds for duty and tax alike.
     ("KH under USD 50", "KH", date(2025, 6, 2), "50", {}, "0.00", "0.00", "0.00"),
@@ -72,10 +102,14 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("destination", "on", "value", "kw", "duty", "border", "checkout"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_country_rules(destination: str, on: date, value: str, kw: dict[str, object], duty: str, border: str,
-                       checkout: str) -> None:
+@pytest.mark.parametrize(
+    ("destination", "on", "value", "kw", "duty", "border", "checkout"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_country_rules(
+    destination: str, on: date, value: str, kw: dict[str, object], duty: str, border: str, checkout: str
+) -> None:
     result = run(destination, on, value, **kw)
     got = totals(result)
     assert (got["duty"], got["tax_at_border"], got["tax_at_checkout"]) == (D(duty), D(border), D(checkout))

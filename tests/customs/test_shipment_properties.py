@@ -29,8 +29,12 @@ def test_hs_parser_accepts_only_6_to_10_digits(raw: str) -> None:
     assert code.isdigit() and 6 <= len(code) <= 10
 
 
-@given(st.dictionaries(st.sampled_from(["origin", "destination", "date", "lines", "incoterm", "shipping", "x"]),
-                       st.one_of(st.none(), st.integers(), st.text(max_size=5), st.floats(), st.lists(st.integers()))))
+@given(
+    st.dictionaries(
+        st.sampled_from(["origin", "destination", "date", "lines", "incoterm", "shipping", "x"]),
+        st.one_of(st.none(), st.integers(), st.text(max_size=5), st.floats(), st.lists(st.integers())),
+    )
+)
 def test_parser_never_crashes_on_junk(raw: dict[str, object]) -> None:
     try:
         parse_shipment(raw)
@@ -43,8 +47,10 @@ def test_parser_never_crashes_on_junk(raw: dict[str, object]) -> None:
 def test_more_value_never_costs_less(destination: str, a: Decimal, b: Decimal) -> None:
     low, high = sorted((a, b))
     books = book(destination, ON)
-    cost = [Decimal(assess(parse_shipment(shipment(destination, ON, str(v))), books).as_dict()["totals"]["landed_cost"])
-            for v in (low, high)]
+    cost = [
+        Decimal(assess(parse_shipment(shipment(destination, ON, str(v))), books).as_dict()["totals"]["landed_cost"])
+        for v in (low, high)
+    ]
     assert cost[0] <= cost[1]
 
 
@@ -53,8 +59,10 @@ def test_more_value_never_costs_less(destination: str, a: Decimal, b: Decimal) -
 def test_totals_add_up_and_are_rounded(destination: str, value: Decimal) -> None:
     result = assess(parse_shipment(shipment(destination, ON, str(value), shipping="3.5")), book(destination, ON))
     t = {k: Decimal(v) for k, v in result.as_dict()["totals"].items()}
-    assert t["landed_cost"] == t["goods"] + t["shipping"] + t["insurance"] + t["duty"] + t["tax_at_border"] + t[
-        "tax_at_checkout"]
+    assert (
+        t["landed_cost"]
+        == t["goods"] + t["shipping"] + t["insurance"] + t["duty"] + t["tax_at_border"] + t["tax_at_checkout"]
+    )
     assert t["payable_at_checkout"] + t["payable_on_delivery"] == t["landed_cost"]
     minor = 0 if destination in ("VN",) else 2
     assert all(-v.as_tuple().exponent <= minor for v in t.values())  # type: ignore[operator]

@@ -12,6 +12,7 @@ from typing import Any
 from crossborder.core.errors import FieldError, ValidationFailed
 from crossborder.core.money import to_decimal
 from crossborder.customs.tariff import normalise_hs
+from crossborder.reference import get_registry
 
 INCOTERMS = ("DDP", "DAP")
 TRANSPORT_MODES = ("air", "post", "sea", "land")
@@ -176,8 +177,13 @@ def parse_shipment(raw: Any, *, extra_fields: frozenset[str] = frozenset(), toda
     if not isinstance(raw, dict):
         raise ValidationFailed("not an object", errors=[FieldError("body", "must be a JSON object", raw)])
     errors: list[FieldError] = []
-    origin = _code(raw, "origin", "origin", _COUNTRY, "must be an ISO 3166 alpha-2 code", errors)
-    destination = _code(raw, "destination", "destination", _COUNTRY, "must be an ISO 3166 alpha-2 code", errors)
+    members = get_registry().member_states()
+    rule = f"must be a member state in the reference data: {', '.join(members)}"
+    origin = _code(raw, "origin", "origin", _COUNTRY, rule, errors)
+    destination = _code(raw, "destination", "destination", _COUNTRY, rule, errors)
+    for key, code in (("origin", origin), ("destination", destination)):
+        if code is not None and code not in members:
+            errors.append(FieldError(key, rule, code))
     on = raw.get("date", today.isoformat() if today else None)
     parsed_date: date | None = None
     try:

@@ -1,0 +1,190 @@
+"""Low-value declarations through the real API: submit, lanes, lifecycle, scope, idempotency."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crossborder.core.access.roles import Role
+from crossborder.core.audit.service import verify_chain
+from crossborder.customs.models import Declaration
+from crossborder.customs.trusted import flag_trusted_trader
+from tests import factories as f
+from tests.customs.conftest import declaration
+
+pytestmark = pytest.mark.usefixtures("customs_data")
+URL = "/api/v1/customs/declarations"
+
+
+@pytest.fixture
+def merchant(db: Session) -> dict[str, str]:
+    _, token = f.caller(db, Role.business_user, country="VN")
+    return f.bearer(token)
+
+
+@pytest.fixture
+def officer(db: Session) -> dict[str, str]:
+    _, token = f.caller(db, Role.customs_officer, country="MY")
+    return f.bearer(token)
+
+
+def test_submit_assesses_and_chooses_a_lane(client: TestClient, merchant: dict[str, str]) -> None:
+    response = client.post(URL, headers=merchant, json=declaration("ORD-1"))
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["lane"] in ("green", "yellow", "red")
+    assert body["status"] == {"green": "released", "yellow": "document_check", "red": "inspection"}[body["lane"]]
+    assert body["assessment"]["totals"]["landed_cost"]
+    assert [e["to"] for e in body["events"]][:2] == ["submitted", body["status"]]
+
+
+def test_same_reference_never_duplicates(client: TestClient, merchant: dict[str, str], db: Session) -> None:
+    first = client.post(URL, headers=merchant, json=declaration("ORD-2"))
+    again = client.post(URL, headers=merchant, json=declaration("ORD-2"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert db.execute(select(func.count()).select_from(Declaration)).scalar_one() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (
+            {"lines": [{"id": "1", "hs_code": "12", "description": "x", "unit_value": "5", "currency": "USD"}]},
+            "lines[0].hs_code",
+        ),
+        (
+            {"lines": [{"id": "1", "hs_code": "950300", "description": "x", "unit_value": "-5", "currency": "USD"}]},
+            "lines[0].unit_value",
+        ),
+        (
+            {"lines": [{"id": "1", "hs_code": "950300", "description": "x", "unit_value": "0", "currency": "USD"}]},
+            "lines[0].unit_value",
+        ),
+        (
+            {"lines": [{"id": "1", "hs_code": "950300", "description": "x", "unit_value": "5", "currency": "usd"}]},
+            "lines[0].currency",
+        ),
+        (
+            {
+                "lines": [
+                    {"id": "A", "hs_code": "950300", "description": "x", "unit_value": "5", "currency": "USD"},
+                    {"id": "A", "hs_code": "950300", "description": "y", "unit_value": "5", "currency": "USD"},
+                ]
+            },
+            "lines[1].id",
+        ),
+        ({"consignee": None}, "consignee"),
+        ({"date": "2026-02-30"}, "date"),
+        ({"date": "1990-01-01"}, "date"),
+        ({"destination": "ZZ"}, "destination"),
+        (
+            {"lines": [{"id": "1", "hs_code": "950300", "description": "x", "unit_value": "5", "currency": "XYZ"}]},
+            "lines[0].currency",
+        ),
+    ],
+)
+def test_bad_input_names_the_field_and_stores_nothing(
+    client: TestClient, merchant: dict[str, str], db: Session, change: dict[str, object], path: str
+) -> None:
+    response = client.post(URL, headers=merchant, json={**declaration("BAD-1"), **change})
+    assert response.status_code in (404, 422), response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert path in [e["path"] for e in response.json()["errors"]]
+    assert db.execute(select(func.count()).select_from(Declaration)).scalar_one() == 0
+
+
+def test_over_the_simplified_route_limit_is_refused(client: TestClient, merchant: dict[str, str]) -> None:
+    response = client.post(URL, headers=merchant, json=declaration("BIG-1", value="5000.00"))
+    assert response.status_code == 422
+    assert "SDR 1,000" in response.json()["errors"][0]["rule"]
+
+
+def test_officer_lifecycle_is_timestamped_and_audited(
+    client: TestClient, merchant: dict[str, str], officer: dict[str, str], db: Session
+) -> None:
+    client.post(
+        "/api/v1/customs/watch-list",
+        headers=officer,
+        json={
+            "destination": "MY",
+            "name": "Linh Batik",
+            "address": "5 Hang Gai, Hanoi",
+            "country": "VN",
+            "reason": "test",
+        },
+    )
+    created = client.post(URL, headers=merchant, json=declaration("ORD-3")).json()
+    assert created["status"] == "inspection" and "watch_list" in created["risk_rules"]
+    url = f"{URL}/{created['id']}/actions"
+    moved = client.post(url, headers=officer, json={"action": "override_lane", "lane": "yellow", "reason": "known"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["status"] == "document_check"
+    held = client.post(url, headers=officer, json={"action": "hold", "reason": "invoice needed"}).json()
+    assert held["status"] == "held"
+    answered = client.post(url, headers=merchant, json={"action": "respond", "reason": "invoice attached"})
+    assert answered.json()["status"] == "document_check"
+    released = client.post(url, headers=officer, json={"action": "release", "reason": "documents in order"}).json()
+    assert released["status"] == "released" and released["decided_at"]
+    returned = client.post(url, headers=officer, json={"action": "return", "reason": "refused by buyer"}).json()
+    assert returned["status"] == "returned"
+    statuses = [e["to"] for e in returned["events"]]
+    assert statuses[-5:] == ["document_check", "held", "document_check", "released", "returned"]
+    assert verify_chain(db).ok
+    again = client.post(url, headers=officer, json={"action": "release", "reason": "again"})
+    assert again.status_code == 409
+    times = client.get("/api/v1/customs/release-times", headers=officer).json()
+    assert "MY" in times or times == {}
+
+
+def test_officers_of_another_state_see_nothing(client: TestClient, merchant: dict[str, str], db: Session) -> None:
+    created = client.post(URL, headers=merchant, json=declaration("ORD-4")).json()
+    _, token = f.caller(db, Role.customs_officer, country="TH")
+    thai = f.bearer(token)
+    assert client.get(f"{URL}/{created['id']}", headers=thai).status_code == 404
+    assert client.get(URL, headers=thai).json() == []
+    act = client.post(f"{URL}/{created['id']}/actions", headers=thai, json={"action": "release", "reason": "x"})
+    assert act.status_code == 404
+
+
+def test_merchant_cannot_act_as_officer(client: TestClient, merchant: dict[str, str]) -> None:
+    created = client.post(URL, headers=merchant, json=declaration("ORD-5")).json()
+    response = client.post(
+        f"{URL}/{created['id']}/actions", headers=merchant, json={"action": "release", "reason": "I say so"}
+    )
+    assert response.status_code in (403, 409)
+
+
+def test_split_shipment_is_caught(client: TestClient, merchant: dict[str, str]) -> None:
+    lanes = []
+    for i in range(10):  # ten parcels of USD 60 to one consignee: each under RM500, together far above
+        body = client.post(URL, headers=merchant, json=declaration(f"SPLIT-{i}", value="60.00")).json()
+        lanes.append((body["lane"], body["risk_rules"]))
+    assert "split_shipment" not in lanes[0][1]
+    assert all("split_shipment" in rules and lane == "red" for lane, rules in lanes[2:])
+
+
+def test_trusted_trader_skips_value_band_rules_but_not_the_watch_list(
+    client: TestClient, merchant: dict[str, str], officer: dict[str, str], db: Session
+) -> None:
+    flag_trusted_trader(db, "VN-BIZ-1", "MY", date(2025, 1, 1))
+    db.commit()
+    watched = client.post(
+        "/api/v1/customs/watch-list",
+        headers=officer,
+        json={
+            "destination": "MY",
+            "name": "Arif bin Ahmad",
+            "address": "12 Jalan Ampang, Kuala Lumpur",
+            "country": "MY",
+            "reason": "reported fraud",
+        },
+    )
+    assert watched.status_code == 201
+    body = client.post(URL, headers=merchant, json=declaration("TT-1", business_id="VN-BIZ-1")).json()
+    assert body["trusted_trader"] is True
+    assert body["lane"] == "red" and "watch_list" in body["risk_rules"]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,10 +20,11 @@ from crossborder.customs import rates
 from crossborder.customs.declaration_input import DeclarationInput, parse_declaration
 from crossborder.customs.landed_cost import Assessment, assess
 from crossborder.customs.lifecycle import LANE_STATUS, OFFICER, TRANSITIONS, Status
-from crossborder.customs.models import Declaration, DeclarationEvent, WatchListEntry
+from crossborder.customs.lookups import DbLookups, Lookups
+from crossborder.customs.models import Declaration, DeclarationEvent
 from crossborder.customs.risk import Decision, RiskInput, RiskLine, assess_risk, load_profile
 from crossborder.customs.rulebook import RuleBook, build_rulebook
-from crossborder.customs.trusted import is_trusted_trader
+from crossborder.customs.shipment import Shipment
 from crossborder.reference import get_registry
 
 SDR = "XDR"
@@ -46,11 +47,20 @@ def rulebook_for(session: Session, destination: str, on: date) -> RuleBook:
     return build_rulebook(destination, on, tables.tariffs.get(destination) or TariffIndex(destination, []), tables.fx)
 
 
+_limit_cache: dict[tuple[str, object, int], Decimal] = {}
+
+
 def simplified_route_limit(book: RuleBook) -> Decimal:
-    """The low-value (simplified) route's ceiling in the destination currency on the day."""
-    fact = get_registry().regional.facts["wco_irg_low_value_threshold"]
-    amount = Decimal(str(fact.attributes["threshold_sdr"]))
-    return amount * book.fx.conversion(SDR, book.currency, book.on, path="date").factor
+    """The low-value (simplified) route's ceiling in the destination currency on the day
+    (SDR 1,000 per the regional reference data, converted at the day's XDR rate)."""
+    key = (book.destination, book.on, id(book.fx))
+    if key not in _limit_cache:
+        fact = get_registry().regional.facts["wco_irg_low_value_threshold"]
+        amount = Decimal(str(fact.attributes["threshold_sdr"]))
+        if len(_limit_cache) > 10_000:
+            _limit_cache.clear()
+        _limit_cache[key] = amount * book.fx.conversion(SDR, book.currency, book.on, path="date").factor
+    return _limit_cache[key]
 
 
 def _check_eligible(assessment: Assessment, book: RuleBook) -> None:
@@ -70,61 +80,101 @@ def _check_eligible(assessment: Assessment, book: RuleBook) -> None:
         )
 
 
+_split_cache: dict[tuple[str, object, str], Decimal | None] = {}
+
+
+def _split_threshold(book: RuleBook, parameter: str) -> Decimal | None:
+    """The split-shipment threshold in the destination currency (a reference value)."""
+    key = (book.destination, book.on, parameter)
+    if key not in _split_cache:
+        rule = book.duty_de_minimis if parameter == "de_minimis.customs_duty" else book.tax_de_minimis
+        value = None
+        if rule is not None and rule.amount is not None:
+            factor = book.fx.conversion(rule.currency or book.currency, book.currency, book.on, path="date").factor
+            value = rule.amount * factor
+        _split_cache[key] = value
+    return _split_cache[key]
+
+
+ASSESSMENT_CACHE_SIZE = 100_000  # bounded, so a manifest of any size keeps flat memory
+
+
+def _assess_cached(shipment: Shipment, book: RuleBook, cache: dict[tuple[Any, ...], Assessment] | None) -> Assessment:
+    """Landed cost is a pure function of the shipment's values and the day's rules, so parcels
+    of the same goods at the same price to the same destination share one computation."""
+    if cache is None:
+        return assess(shipment, book)
+    key = (
+        id(book),
+        shipment.origin,
+        shipment.destination,
+        shipment.on,
+        shipment.incoterm,
+        shipment.transport_mode,
+        shipment.lines,
+        shipment.shipping,
+        shipment.insurance,
+        shipment.charges_currency,
+        shipment.seller_registration,
+    )
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= ASSESSMENT_CACHE_SIZE:
+            cache.clear()
+        found = cache[key] = assess(shipment, book)
+    return found
+
+
+def _recent_values(session: Session, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
+    return DbLookups(session).recent(destination, consignee_key, hours)  # TODO(lead): remove with prearrival's use
+
+
+class _FixedRecent(DbLookups):
+    def __init__(self, session: Session, recent: tuple[Decimal, ...]) -> None:
+        super().__init__(session)
+        self._fixed = recent
+
+    def recent(self, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
+        return self._fixed
+
+
 def prepare(
     session: Session,
     raw: Any,
     *,
     book: RuleBook | None = None,
     today: date | None = None,
+    lookups: Lookups | None = None,
+    cache: dict[tuple[Any, ...], Assessment] | None = None,
     recent: tuple[Decimal, ...] | None = None,
 ) -> Prepared:
+    """Validate, assess landed cost, check the simplified route, decide the lane."""
     data = parse_declaration(raw, today=today)
     s = data.shipment
     book = book or rulebook_for(session, s.destination, s.on)
-    assessment = assess(s, book)
+    lookups = lookups or (DbLookups(session) if recent is None else _FixedRecent(session, recent))
+    assessment = _assess_cached(s, book, cache)
     _check_eligible(assessment, book)
-    trusted = is_trusted_trader(session, data.seller_business_id, s.destination, s.on)
+    trusted = lookups.trusted(data.seller_business_id, s.destination, s.on)
     profile = load_profile(s.destination)
-    if recent is None:
-        recent = _recent_values(session, s.destination, data.consignee.key(), profile.split_window_hours)
-    watch = _watch_hits(session, s.destination, data)
-    threshold = (
-        book.duty_de_minimis if profile.split_threshold_parameter == "de_minimis.customs_duty" else book.tax_de_minimis
-    )
-    split_threshold = None
-    if threshold is not None and threshold.amount is not None:
-        split_threshold = (
-            threshold.amount
-            * book.fx.conversion(threshold.currency or book.currency, book.currency, s.on, path="date").factor
-        )
+    consignee = data.consignee.key()
+    recent = lookups.recent(s.destination, consignee, profile.split_window_hours)
+    watch = lookups.watch(s.destination, (data.consignor.key(), consignee))
     lines = tuple(RiskLine(r.line.hs_code, r.goods_value / r.line.quantity) for r in assessment.lines)
     decision = assess_risk(
-        RiskInput(data.client_reference, assessment.customs_value, lines, trusted, watch, recent, split_threshold),
+        RiskInput(
+            data.client_reference,
+            assessment.customs_value,
+            lines,
+            trusted,
+            watch,
+            recent,
+            _split_threshold(book, profile.split_threshold_parameter),
+        ),
         profile,
     )
+    lookups.remember(s.destination, consignee, assessment.customs_value)
     return Prepared(data, assessment, decision, trusted)
-
-
-def _recent_values(session: Session, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
-    since = utcnow() - timedelta(hours=hours)
-    rows = session.execute(
-        select(Declaration.customs_value).where(
-            Declaration.destination == destination,
-            Declaration.consignee_key == consignee_key,
-            Declaration.submitted_at >= since,
-        )
-    ).scalars()
-    return tuple(Decimal(v) for v in rows)
-
-
-def _watch_hits(session: Session, destination: str, data: DeclarationInput) -> tuple[str, ...]:
-    keys = {data.consignor.key(), data.consignee.key()}
-    rows = session.execute(
-        select(WatchListEntry.label).where(
-            WatchListEntry.destination == destination, WatchListEntry.party_key.in_(keys)
-        )
-    ).scalars()
-    return tuple(rows)
 
 
 def to_row(prepared: Prepared, org_id: int | None, raw: dict[str, Any], manifest_id: int | None = None) -> Declaration:

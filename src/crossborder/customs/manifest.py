@@ -8,10 +8,8 @@ import csv
 import io
 import json
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from crossborder.core.errors import CrossborderError, FieldError
 from crossborder.customs.declarations import Prepared, prepare, rulebook_for
+from crossborder.customs.lookups import PreloadedLookups
 from crossborder.customs.rulebook import RuleBook
+from crossborder.reference import get_registry
 
 CSV_COLUMNS = (
     "client_reference",
@@ -105,18 +105,20 @@ class LineOutcome:
                 "errors": [e.as_dict() for e in self.errors],
             }
         a, d = self.prepared.assessment, self.prepared.decision
-        totals = a.as_dict(explain=False)["totals"]
+        q = a.quantum
+        border, sale = a.tax("customs_at_border"), a.tax("seller_at_checkout")
+        landed = a.goods + a.shipping + a.insurance + a.duty + border + sale
         return {
             "line": self.number,
             "client_reference": reference,
             "ok": True,
             "destination": a.shipment.destination,
             "currency": a.currency,
-            "customs_value": totals["customs_value"],
-            "duty": totals["duty"],
-            "tax_at_border": totals["tax_at_border"],
-            "tax_at_checkout": totals["tax_at_checkout"],
-            "landed_cost": totals["landed_cost"],
+            "customs_value": format(a.customs_value.quantize(q), "f"),
+            "duty": format(a.duty.quantize(q), "f"),
+            "tax_at_border": format(border.quantize(q), "f"),
+            "tax_at_checkout": format(sale.quantize(q), "f"),
+            "landed_cost": format(landed.quantize(q), "f"),
             "lane": d.lane,
             "rules": [f.rule for f in d.fired],
         }
@@ -124,24 +126,29 @@ class LineOutcome:
 
 class Assessor:
     """Assesses manifest lines one by one, keeping rule books per (destination, day) and the
-    consignee history of this run so the split-shipment rule sees parcels within the file."""
+    stored records a lane needs preloaded in memory (see lookups.PreloadedLookups), which also
+    remember this run's parcels so the split-shipment rule sees parcels within the file."""
 
     def __init__(self, session: Session, today: date | None = None) -> None:
         self.session = session
         self.today = today
+        self.members = frozenset(get_registry().member_states())
         self.books: dict[tuple[str, str], RuleBook | CrossborderError] = {}
-        self.history: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+        self.lookups = PreloadedLookups(session)
+        self.cache: dict[tuple[Any, ...], Any] = {}
 
     def _book(self, raw: dict[str, Any]) -> RuleBook | None:
         destination, day = raw.get("destination"), raw.get("date")
-        if not isinstance(destination, str) or not isinstance(day, str):
-            return None
-        key = (destination, day)
+        if destination not in self.members or not isinstance(day, str):
+            return None  # the parser reports the bad field
+        key = (str(destination), day)
         if key not in self.books:
             try:
-                self.books[key] = rulebook_for(self.session, destination, date.fromisoformat(day))
-            except (CrossborderError, ValueError) as exc:
-                self.books[key] = exc if isinstance(exc, CrossborderError) else CrossborderError(str(exc))
+                self.books[key] = rulebook_for(self.session, str(destination), date.fromisoformat(day))
+            except ValueError:
+                return None
+            except CrossborderError as exc:
+                self.books[key] = exc
         book = self.books[key]
         if isinstance(book, CrossborderError):
             raise book
@@ -152,12 +159,9 @@ class Assessor:
         try:
             if not isinstance(raw, dict):
                 raise CrossborderError("bad line", errors=[FieldError("line", "must be a JSON object", raw)])
-            book = self._book(raw)
-            consignee = raw.get("consignee") if isinstance(raw.get("consignee"), dict) else {}
-            key = (str(raw.get("destination")), "|".join(str(consignee.get(k, "")) for k in ("name", "address")))
-            prepared = prepare(self.session, raw, book=book, today=self.today, recent=tuple(self.history[key]))
-            self.history[key].append(prepared.assessment.customs_value)
-            outcome.prepared = prepared
+            outcome.prepared = prepare(
+                self.session, raw, book=self._book(raw), today=self.today, lookups=self.lookups, cache=self.cache
+            )
         except CrossborderError as exc:
             outcome.errors = exc.errors or [FieldError("line", exc.detail, None)]
         return outcome

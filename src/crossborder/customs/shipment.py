@@ -156,6 +156,21 @@ def _line(raw: Any, index: int, errors: list[FieldError], seen: set[str]) -> Lin
     return Line(line_id, hs_code, description, quantity, unit_value, currency, claim, tax_class)  # type: ignore[arg-type]
 
 
+_MEMBERS: dict[int, tuple[frozenset[str], str]] = {}
+
+
+def _members() -> tuple[frozenset[str], str]:
+    """Member states and the rule text naming them, computed once per loaded registry."""
+    registry = get_registry()
+    found = _MEMBERS.get(id(registry))
+    if found is None:
+        codes = registry.member_states()
+        found = frozenset(codes), f"must be a member state in the reference data: {', '.join(codes)}"
+        _MEMBERS.clear()
+        _MEMBERS[id(registry)] = found
+    return found
+
+
 SHIPMENT_FIELDS = frozenset(
     {
         "origin",
@@ -177,8 +192,7 @@ def parse_shipment(raw: Any, *, extra_fields: frozenset[str] = frozenset(), toda
     if not isinstance(raw, dict):
         raise ValidationFailed("not an object", errors=[FieldError("body", "must be a JSON object", raw)])
     errors: list[FieldError] = []
-    members = get_registry().member_states()
-    rule = f"must be a member state in the reference data: {', '.join(members)}"
+    members, rule = _members()
     origin = _code(raw, "origin", "origin", _COUNTRY, rule, errors)
     destination = _code(raw, "destination", "destination", _COUNTRY, rule, errors)
     for key, code in (("origin", origin), ("destination", destination)):

@@ -1,0 +1,122 @@
+"""What a lane decision needs from stored records (trusted-trader status, the watch list, the
+consignee's recent parcels), behind one seam: per-query for a single declaration, preloaded
+once per destination for a manifest of millions of lines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crossborder.core.dates import utcnow
+from crossborder.customs.models import Declaration, TrustedTraderFlag, WatchListEntry
+from crossborder.customs.trusted import is_trusted_trader
+
+
+class Lookups(Protocol):
+    def trusted(self, business_id: str | None, destination: str, on: date) -> bool: ...
+
+    def watch(self, destination: str, keys: tuple[str, ...]) -> tuple[str, ...]: ...
+
+    def recent(self, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]: ...
+
+    def remember(self, destination: str, consignee_key: str, value: Decimal) -> None: ...
+
+
+class DbLookups:
+    """One query each: right for single declarations."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def trusted(self, business_id: str | None, destination: str, on: date) -> bool:
+        return is_trusted_trader(self.session, business_id, destination, on)
+
+    def watch(self, destination: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+        rows = self.session.execute(
+            select(WatchListEntry.label).where(
+                WatchListEntry.destination == destination, WatchListEntry.party_key.in_(keys)
+            )
+        ).scalars()
+        return tuple(rows)
+
+    def recent(self, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
+        since = utcnow() - timedelta(hours=hours)
+        rows = self.session.execute(
+            select(Declaration.customs_value).where(
+                Declaration.destination == destination,
+                Declaration.consignee_key == consignee_key,
+                Declaration.submitted_at >= since,
+            )
+        ).scalars()
+        return tuple(Decimal(v) for v in rows)
+
+    def remember(self, destination: str, consignee_key: str, value: Decimal) -> None:
+        """Stored declarations are found by `recent` already."""
+
+
+class PreloadedLookups:
+    """Loads each destination's watch list, trusted traders and recent parcels once, then
+    answers from memory and remembers the parcels of this run (so splits within a file count)."""
+
+    def __init__(self, session: Session, window_hours: int = 72) -> None:
+        self.session = session
+        self.window_hours = window_hours
+        self._watch: dict[str, dict[str, str]] = {}
+        self._trusted: dict[str, dict[str, list[tuple[date, date | None]]]] = {}
+        self._recent: dict[str, dict[str, list[Decimal]]] = {}
+
+    def _load(self, destination: str) -> None:
+        if destination in self._watch:
+            return
+        self._watch[destination] = {
+            key: label
+            for key, label in self.session.execute(
+                select(WatchListEntry.party_key, WatchListEntry.label).where(WatchListEntry.destination == destination)
+            )
+        }
+        trusted: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+        for business, start, end in self.session.execute(
+            select(TrustedTraderFlag.business_id, TrustedTraderFlag.valid_from, TrustedTraderFlag.valid_to).where(
+                TrustedTraderFlag.destination == destination
+            )
+        ):
+            trusted[business].append((start, end))
+        self._trusted[destination] = trusted
+        since = utcnow() - timedelta(hours=self.window_hours)
+        recent: dict[str, list[Decimal]] = defaultdict(list)
+        for key, value in self.session.execute(
+            select(Declaration.consignee_key, Declaration.customs_value).where(
+                Declaration.destination == destination, Declaration.submitted_at >= since
+            )
+        ):
+            recent[key].append(Decimal(value))
+        self._recent[destination] = recent
+
+    def trusted(self, business_id: str | None, destination: str, on: date) -> bool:
+        if not business_id:
+            return False
+        self._load(destination)
+        return any(
+            start <= on and (end is None or on <= end) for start, end in self._trusted[destination].get(business_id, ())
+        )
+
+    def watch(self, destination: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+        self._load(destination)
+        table = self._watch[destination]
+        return tuple(table[k] for k in keys if k in table)
+
+    def recent(self, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
+        self._load(destination)
+        return tuple(self._recent[destination].get(consignee_key, ()))
+
+    def remember(self, destination: str, consignee_key: str, value: Decimal) -> None:
+        self._load(destination)
+        self._recent[destination][consignee_key].append(value)
+
+
+__all__ = ["DbLookups", "Lookups", "PreloadedLookups"]

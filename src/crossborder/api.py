@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from crossborder.core.access.api import router as access_router
 from crossborder.core.audit.api import router as audit_router
 from crossborder.customs.api import router as customs_router
+from crossborder.customs.prearrival_api import router as prearrival_router
 from crossborder.reference.api import router as reference_router
 
 api_router = APIRouter()
@@ -14,3 +15,4 @@ api_router.include_router(reference_router)
 api_router.include_router(access_router)
 api_router.include_router(audit_router)
 api_router.include_router(customs_router)
+api_router.include_router(prearrival_router)

@@ -8,6 +8,7 @@ import typer
 
 from crossborder.core.cli import apikey_app, audit_app, db_app, org_app, user_app
 from crossborder.customs.cli import app as customs_app
+from crossborder.customs.prearrival_cli import app as prearrival_app
 from crossborder.demo.cli import app as demo_app
 from crossborder.reference.cli import app as reference_app
 
@@ -17,6 +18,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(reference_app, name="reference")
 app.add_typer(audit_app, name="audit")
 app.add_typer(customs_app, name="customs")
+customs_app.add_typer(prearrival_app, name="prearrival")
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")

@@ -73,12 +73,10 @@ class PreloadedLookups:
     def _load(self, destination: str) -> None:
         if destination in self._watch:
             return
-        self._watch[destination] = {
-            key: label
-            for key, label in self.session.execute(
-                select(WatchListEntry.party_key, WatchListEntry.label).where(WatchListEntry.destination == destination)
-            )
-        }
+        watch_rows = self.session.execute(
+            select(WatchListEntry.party_key, WatchListEntry.label).where(WatchListEntry.destination == destination)
+        )
+        self._watch[destination] = {str(key): str(label) for key, label in watch_rows.tuples()}
         trusted: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
         for business, start, end in self.session.execute(
             select(TrustedTraderFlag.business_id, TrustedTraderFlag.valid_from, TrustedTraderFlag.valid_to).where(

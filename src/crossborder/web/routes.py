@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Request
 
 from crossborder.web.auth import load_user
 from crossborder.web.countries import router as countries_router
+from crossborder.web.customs_calculator import router as customs_calculator_router
+from crossborder.web.customs_declarations import router as customs_declarations_router
 from crossborder.web.pages import router as shell_router
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -20,3 +22,5 @@ def attach_user(request: Request) -> None:
 web_router = APIRouter(dependencies=[Depends(attach_user)])
 web_router.include_router(shell_router)
 web_router.include_router(countries_router)
+web_router.include_router(customs_calculator_router)
+web_router.include_router(customs_declarations_router)

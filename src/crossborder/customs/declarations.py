@@ -104,6 +104,8 @@ def _assess_cached(shipment: Shipment, book: RuleBook, cache: dict[tuple[Any, ..
     of the same goods at the same price to the same destination share one computation."""
     if cache is None:
         return assess(shipment, book)
+    # Bulk runs keep no explanation per line; any declaration's trace can be recomputed from
+    # its stored data set and the dated rules.
     key = (
         id(book),
         shipment.origin,
@@ -121,7 +123,7 @@ def _assess_cached(shipment: Shipment, book: RuleBook, cache: dict[tuple[Any, ..
     if found is None:
         if len(cache) >= ASSESSMENT_CACHE_SIZE:
             cache.clear()
-        found = cache[key] = assess(shipment, book)
+        found = cache[key] = assess(shipment, book, explain=False)
     return found
 
 

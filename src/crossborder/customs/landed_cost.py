@@ -169,7 +169,9 @@ def _line_dict(r: LineResult, _s: Any) -> dict[str, Any]:
 
 
 class _Engine:
-    def __init__(self, shipment: Shipment, book: RuleBook) -> None:
+    def __init__(self, shipment: Shipment, book: RuleBook, explain: bool = True) -> None:
+        # Formatting the explanation costs more than the arithmetic: bulk runs skip it.
+        self.explain = explain
         self.s = shipment
         self.book = book
         self.trace: list[Step] = []
@@ -202,17 +204,21 @@ class _Engine:
     def relief(self, rule: ThresholdRule, label: str, values: dict[str, Decimal], unit_values: list[Decimal]) -> bool:
         """Is the consignment at or under the threshold, on the threshold's own basis and currency?"""
         if rule.amount is None:
-            self.trace.append(Step(label, f"{label}: no threshold, charged from the first unit of value", rule.fact))
+            if self.explain:
+                self.trace.append(
+                    Step(label, f"{label}: no threshold, charged from the first unit of value", rule.fact)
+                )
             return False
         if rule.modes is not None and self.s.transport_mode not in rule.modes:
-            self.trace.append(
-                Step(
-                    label,
-                    f"{label}: relief covers only {', '.join(sorted(rule.modes))} consignments,"
-                    f" not {self.s.transport_mode}",
-                    rule.fact,
+            if self.explain:
+                self.trace.append(
+                    Step(
+                        label,
+                        f"{label}: relief covers only {', '.join(sorted(rule.modes))} consignments,"
+                        f" not {self.s.transport_mode}",
+                        rule.fact,
+                    )
                 )
-            )
             return False
         currency = rule.currency or self.book.currency
         if rule.per == "item":
@@ -225,14 +231,15 @@ class _Engine:
             what = f"consignment {basis} value"
         relieved = measured <= rule.amount
         verdict = "at or under" if relieved else "above"
-        self.trace.append(
-            Step(
-                label,
-                f"{label}: {what} {measured.quantize(Decimal('0.01'))} {currency} is {verdict} "
-                f"the threshold of {rule.amount} {currency}",
-                rule.fact,
+        if self.explain:
+            self.trace.append(
+                Step(
+                    label,
+                    f"{label}: {what} {measured.quantize(Decimal('0.01'))} {currency} is {verdict} "
+                    f"the threshold of {rule.amount} {currency}",
+                    rule.fact,
+                )
             )
-        )
         return relieved
 
     def run(self) -> Assessment:
@@ -270,7 +277,8 @@ class _Engine:
         if book.valuation_basis is None:
             raise self.missing("customs.valuation_basis")
         basis, basis_fact = book.valuation_basis
-        self.trace.append(Step("valuation", f"customs value on {basis} basis", basis_fact))
+        if self.explain:
+            self.trace.append(Step("valuation", f"customs value on {basis} basis", basis_fact))
         freight = shipping + insurance if basis == "CIF" else ZERO
         customs_values = [g + (freight * g / goods_total if goods_total else ZERO) for g in goods]
         results = [
@@ -312,34 +320,37 @@ class _Engine:
             measured = self.convert(values.get(low[2], values["FOB"]), book.currency, low[1], "destination")
             ceiling = self.convert(high[0], high[1], low[1], "destination")
             in_band = low[0] < measured <= ceiling
-            self.trace.append(
-                Step(
-                    "flat duty band",
-                    f"consignment value {measured.quantize(Decimal('0.01'))} {low[1]} "
-                    f"is {'inside' if in_band else 'outside'} the flat-rate band "
-                    f"({low[0]} to {high[0]} {high[1]})",
-                    flat.fact,
+            if self.explain:
+                self.trace.append(
+                    Step(
+                        "flat duty band",
+                        f"consignment value {measured.quantize(Decimal('0.01'))} {low[1]} "
+                        f"is {'inside' if in_band else 'outside'} the flat-rate band "
+                        f"({low[0]} to {high[0]} {high[1]})",
+                        flat.fact,
+                    )
                 )
-            )
         preferential = s.origin != s.destination
         for i, (result, value) in enumerate(zip(results, customs_values, strict=True)):
             line = result.line
             fixed = _excluded_rate(flat, line.hs_code) if flat is not None and in_band else None
             if flat is not None and in_band and not line.hs_code.startswith(flat.excluded_prefixes):
                 result.duty_rate, result.duty_basis = flat.rate, "flat_rate"
-                self.trace.append(
-                    Step("duty", f"line {line.id}: flat rate {flat.rate} % for low-value consignments", flat.fact)
-                )
+                if self.explain:
+                    self.trace.append(
+                        Step("duty", f"line {line.id}: flat rate {flat.rate} % for low-value consignments", flat.fact)
+                    )
             elif fixed is not None:
                 result.duty_rate, result.duty_basis = fixed, "flat_rate_excluded_group"
-                self.trace.append(
-                    Step(
-                        "duty",
-                        f"line {line.id}: HS {line.hs_code} is in a group excluded from the "
-                        f"flat rate, with its own fixed rate {fixed} %",
-                        flat.fact,
+                if self.explain:
+                    self.trace.append(
+                        Step(
+                            "duty",
+                            f"line {line.id}: HS {line.hs_code} is in a group excluded from the "
+                            f"flat rate, with its own fixed rate {fixed} %",
+                            flat.fact,
+                        )
                     )
-                )
             else:
                 entry = book.tariff.lookup(line.hs_code, s.on, path=f"lines[{i}].hs_code")
                 result.tariff = entry
@@ -353,20 +364,21 @@ class _Engine:
                     result.duty_rate, result.duty_basis = entry.mfn_rate_percent, "MFN"
                     why = " (no ATIGA rate on this line)" if line.origin_claim and preferential else ""
                     text = f"line {line.id}: MFN rate {entry.mfn_rate_percent} % (tariff line {entry.hs_code}){why}"
-                self.trace.append(
-                    Step(
-                        "duty",
-                        text,
-                        Fact(
-                            "tariff",
-                            entry.source,
-                            entry.effective_from,
-                            None,
-                            entry.effective_from.isoformat(),
-                            "sample" if entry.sample else "tariff",
-                        ),
+                if self.explain:
+                    self.trace.append(
+                        Step(
+                            "duty",
+                            text,
+                            Fact(
+                                "tariff",
+                                entry.source,
+                                entry.effective_from,
+                                None,
+                                entry.effective_from.isoformat(),
+                                "sample" if entry.sample else "tariff",
+                            ),
+                        )
                     )
-                )
             result.duty = self.money(value * result.duty_rate / HUNDRED)
 
     def rate_for(self, line: Line) -> TaxRate:
@@ -395,15 +407,16 @@ class _Engine:
         regime = book.point_of_sale
         if regime is not None and self.relief(regime.threshold, regime.name, values, unit_values):
             if s.seller_registration:
-                self.trace.append(
-                    Step(
-                        "collected at sale",
-                        f"seller registered under {regime.name} "
-                        f"({regime.registration_label} {s.seller_registration}): the seller charges "
-                        f"{regime.rate} % at checkout; nothing is charged at the border",
-                        regime.fact,
+                if self.explain:
+                    self.trace.append(
+                        Step(
+                            "collected at sale",
+                            f"seller registered under {regime.name} "
+                            f"({regime.registration_label} {s.seller_registration}): the seller charges "
+                            f"{regime.rate} % at checkout; nothing is charged at the border",
+                            regime.fact,
+                        )
                     )
-                )
                 for result, g, cv in zip(results, goods, customs_values, strict=True):
                     base = g if regime.base == "sale_price" else cv
                     result.taxes.append(
@@ -416,19 +429,21 @@ class _Engine:
                         )
                     )
                 return False, True
-            self.trace.append(
-                Step(
-                    "collected at sale",
-                    f"no {regime.registration_label} given: {regime.name} is "
-                    "not collected at sale, so the border rules below apply",
-                    regime.fact,
+            if self.explain:
+                self.trace.append(
+                    Step(
+                        "collected at sale",
+                        f"no {regime.registration_label} given: {regime.name} is "
+                        "not collected at sale, so the border rules below apply",
+                        regime.fact,
+                    )
                 )
-            )
         if book.tax_applies is None:
             raise self.missing("indirect_tax.applies_at_import")
         applies, applies_fact = book.tax_applies
         if applies is False:
-            self.trace.append(Step("import tax", "no general indirect tax is charged on imports", applies_fact))
+            if self.explain:
+                self.trace.append(Step("import tax", "no general indirect tax is charged on imports", applies_fact))
             return False, False
         if applies is None:
             raise self.missing("indirect_tax.applies_at_import", "the data has no value for that day")
@@ -439,9 +454,10 @@ class _Engine:
         if book.tax_base is None:
             raise self.missing("indirect_tax.import_base")
         components, base_fact = book.tax_base
-        self.trace.append(Step("import tax base", f"import tax is charged on {' + '.join(components)}", base_fact))
+        if self.explain:
+            self.trace.append(Step("import tax base", f"import tax is charged on {' + '.join(components)}", base_fact))
         unmodelled = [c for c in components if c not in ("customs_value", "customs_duty")]
-        if unmodelled:
+        if unmodelled and self.explain:
             self.trace.append(
                 Step(
                     "import tax base",
@@ -462,7 +478,8 @@ class _Engine:
                     rate.name, rate.rate, self.money(base), self.money(base * rate.rate / HUNDRED), "customs_at_border"
                 )
             )
-            self.trace.append(Step("import tax", f"line {result.line.id}: {rate.name} {rate.rate} %", rate.fact))
+            if self.explain:
+                self.trace.append(Step("import tax", f"line {result.line.id}: {rate.name} {rate.rate} %", rate.fact))
         return False, False
 
 
@@ -473,6 +490,7 @@ def _excluded_rate(flat: FlatDutyRegime, hs_code: str) -> Decimal | None:
     return None
 
 
-def assess(shipment: Shipment, book: RuleBook) -> Assessment:
-    """Landed cost of one shipment under one destination's rules on its date."""
-    return _Engine(shipment, book).run()
+def assess(shipment: Shipment, book: RuleBook, *, explain: bool = True) -> Assessment:
+    """Landed cost of one shipment under one destination's rules on its date (with the
+    explanation trace unless explain=False, as for bulk manifests)."""
+    return _Engine(shipment, book, explain).run()

@@ -76,7 +76,7 @@ class PreloadedLookups:
         watch_rows = self.session.execute(
             select(WatchListEntry.party_key, WatchListEntry.label).where(WatchListEntry.destination == destination)
         )
-        self._watch[destination] = {str(key): str(label) for key, label in watch_rows.tuples()}
+        self._watch[destination] = {str(key): str(label) for key, label in watch_rows}
         trusted: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
         for business, start, end in self.session.execute(
             select(TrustedTraderFlag.business_id, TrustedTraderFlag.valid_from, TrustedTraderFlag.valid_to).where(

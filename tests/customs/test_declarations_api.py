@@ -119,7 +119,10 @@ def test_officer_lifecycle_is_timestamped_and_audited(
         },
     )
     created = client.post(URL, headers=merchant, json=declaration("ORD-3")).json()
-    assert created["status"] == "inspection" and "watch_list" in created["risk_rules"]
+    assert created["status"] == "inspection" and created["risk_rules"] is None  # the trader is not told why
+    seen = client.get(f"{URL}/{created['id']}", headers=officer).json()
+    assert "watch_list" in seen["risk_rules"] and "risk" in seen["assessment"]
+    assert "watch list" not in str(created["events"]) and "risk" not in created["assessment"]
     url = f"{URL}/{created['id']}/actions"
     moved = client.post(url, headers=officer, json={"action": "override_lane", "lane": "yellow", "reason": "known"})
     assert moved.status_code == 200, moved.text
@@ -159,10 +162,11 @@ def test_merchant_cannot_act_as_officer(client: TestClient, merchant: dict[str, 
     assert response.status_code in (403, 409)
 
 
-def test_split_shipment_is_caught(client: TestClient, merchant: dict[str, str]) -> None:
+def test_split_shipment_is_caught(client: TestClient, merchant: dict[str, str], officer: dict[str, str]) -> None:
     lanes = []
     for i in range(10):  # ten parcels of USD 60 to one consignee: each under RM500, together far above
-        body = client.post(URL, headers=merchant, json=declaration(f"SPLIT-{i}", value="60.00")).json()
+        created = client.post(URL, headers=merchant, json=declaration(f"SPLIT-{i}", value="60.00")).json()
+        body = client.get(f"{URL}/{created['id']}", headers=officer).json()
         lanes.append((body["lane"], body["risk_rules"]))
     assert "split_shipment" not in lanes[0][1]
     assert all("split_shipment" in rules and lane == "red" for lane, rules in lanes[2:])
@@ -185,6 +189,7 @@ def test_trusted_trader_skips_value_band_rules_but_not_the_watch_list(
         },
     )
     assert watched.status_code == 201
-    body = client.post(URL, headers=merchant, json=declaration("TT-1", business_id="VN-BIZ-1")).json()
+    created = client.post(URL, headers=merchant, json=declaration("TT-1", business_id="VN-BIZ-1")).json()
+    body = client.get(f"{URL}/{created['id']}", headers=officer).json()
     assert body["trusted_trader"] is True
     assert body["lane"] == "red" and "watch_list" in body["risk_rules"]

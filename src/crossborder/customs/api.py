@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from crossborder.core.access.roles import Role
@@ -45,9 +46,17 @@ def landed_cost(db: DB, body: Annotated[Any, Body()], explain: bool = True) -> d
 def submit_declaration(db: DB, caller: Caller, body: Annotated[Any, Body()]) -> JSONResponse:
     if not caller.roles & DECLARANT_ROLES:
         raise Forbidden("only a business, platform, logistics operator or administrator may declare")
-    row, created = service.submit(db, caller, body, today=today())
-    db.commit()
-    return JSONResponse(declaration_out(row, service.events(db, row)), status_code=201 if created else 200)
+    try:
+        row, created = service.submit(db, caller, body, today=today())
+        db.commit()
+    except IntegrityError:
+        # A concurrent request with the same reference won the unique constraint: answer with its result.
+        db.rollback()
+        existing = service.find_by_reference(db, caller.organisation_id, str(body.get("client_reference")))
+        if existing is None:
+            raise
+        row, created = existing, False
+    return JSONResponse(declaration_out(row, service.events(db, row), caller), status_code=201 if created else 200)
 
 
 @router.get("/declarations")
@@ -63,20 +72,20 @@ def list_declarations(
     rows = service.listing(
         db, caller, status=status, lane=lane, destination=destination, limit=limit, before_id=before_id
     )
-    return [declaration_out(r, None) for r in rows]
+    return [declaration_out(r, None, caller) for r in rows]
 
 
 @router.get("/declarations/{declaration_id}")
 def get_declaration(declaration_id: int, db: DB, caller: Caller) -> dict[str, Any]:
     row = service.get(db, caller, declaration_id)
-    return declaration_out(row, service.events(db, row))
+    return declaration_out(row, service.events(db, row), caller)
 
 
 @router.post("/declarations/{declaration_id}/actions")
 def act_on_declaration(declaration_id: int, body: ActionIn, db: DB, caller: Caller) -> dict[str, Any]:
     row = service.act(db, caller, declaration_id, body.action, body.reason, body.lane)
     db.commit()
-    return declaration_out(row, service.events(db, row))
+    return declaration_out(row, service.events(db, row), caller)
 
 
 @router.get("/release-times")

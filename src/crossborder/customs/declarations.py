@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -47,20 +47,15 @@ def rulebook_for(session: Session, destination: str, on: date) -> RuleBook:
     return build_rulebook(destination, on, tables.tariffs.get(destination) or TariffIndex(destination, []), tables.fx)
 
 
-_limit_cache: dict[tuple[str, object, int], Decimal] = {}
-
-
 def simplified_route_limit(book: RuleBook) -> Decimal:
     """The low-value (simplified) route's ceiling in the destination currency on the day
     (SDR 1,000 per the regional reference data, converted at the day's XDR rate)."""
-    key = (book.destination, book.on, id(book.fx))
-    if key not in _limit_cache:
+    if "simplified_route_limit" not in book.derived:
         fact = get_registry().regional.facts["wco_irg_low_value_threshold"]
         amount = Decimal(str(fact.attributes["threshold_sdr"]))
-        if len(_limit_cache) > 10_000:
-            _limit_cache.clear()
-        _limit_cache[key] = amount * book.fx.conversion(SDR, book.currency, book.on, path="date").factor
-    return _limit_cache[key]
+        factor = book.fx.conversion(SDR, book.currency, book.on, path="date").factor
+        book.derived["simplified_route_limit"] = amount * factor
+    return book.derived["simplified_route_limit"]  # type: ignore[no-any-return]
 
 
 def _check_eligible(assessment: Assessment, book: RuleBook) -> None:
@@ -80,20 +75,17 @@ def _check_eligible(assessment: Assessment, book: RuleBook) -> None:
         )
 
 
-_split_cache: dict[tuple[str, object, str], Decimal | None] = {}
-
-
 def _split_threshold(book: RuleBook, parameter: str) -> Decimal | None:
-    """The split-shipment threshold in the destination currency (a reference value)."""
-    key = (book.destination, book.on, parameter)
-    if key not in _split_cache:
+    """The split-shipment threshold in the destination currency (a reference value), kept
+    on the day's rule book so it can never outlive the rates it was converted with."""
+    if parameter not in book.derived:
         rule = book.duty_de_minimis if parameter == "de_minimis.customs_duty" else book.tax_de_minimis
         value = None
         if rule is not None and rule.amount is not None:
             factor = book.fx.conversion(rule.currency or book.currency, book.currency, book.on, path="date").factor
             value = rule.amount * factor
-        _split_cache[key] = value
-    return _split_cache[key]
+        book.derived[parameter] = value
+    return book.derived[parameter]  # type: ignore[no-any-return]
 
 
 ASSESSMENT_CACHE_SIZE = 100_000  # bounded, so a manifest of any size keeps flat memory
@@ -107,10 +99,9 @@ def _assess_cached(shipment: Shipment, book: RuleBook, cache: dict[tuple[Any, ..
     # Bulk runs keep no explanation per line; any declaration's trace can be recomputed from
     # its stored data set and the dated rules.
     key = (
-        id(book),
+        book.destination,
+        book.on,
         shipment.origin,
-        shipment.destination,
-        shipment.on,
         shipment.incoterm,
         shipment.transport_mode,
         shipment.lines,
@@ -127,19 +118,6 @@ def _assess_cached(shipment: Shipment, book: RuleBook, cache: dict[tuple[Any, ..
     return found
 
 
-def _recent_values(session: Session, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
-    return DbLookups(session).recent(destination, consignee_key, hours)  # TODO(lead): remove with prearrival's use
-
-
-class _FixedRecent(DbLookups):
-    def __init__(self, session: Session, recent: tuple[Decimal, ...]) -> None:
-        super().__init__(session)
-        self._fixed = recent
-
-    def recent(self, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
-        return self._fixed
-
-
 def prepare(
     session: Session,
     raw: Any,
@@ -148,13 +126,12 @@ def prepare(
     today: date | None = None,
     lookups: Lookups | None = None,
     cache: dict[tuple[Any, ...], Assessment] | None = None,
-    recent: tuple[Decimal, ...] | None = None,
 ) -> Prepared:
     """Validate, assess landed cost, check the simplified route, decide the lane."""
     data = parse_declaration(raw, today=today)
     s = data.shipment
     book = book or rulebook_for(session, s.destination, s.on)
-    lookups = lookups or (DbLookups(session) if recent is None else _FixedRecent(session, recent))
+    lookups = lookups or DbLookups(session)
     assessment = _assess_cached(s, book, cache)
     _check_eligible(assessment, book)
     trusted = lookups.trusted(data.seller_business_id, s.destination, s.on)
@@ -346,8 +323,11 @@ def listing(
     destination: str | None = None,
     limit: int = 100,
     before_id: int | None = None,
+    decided_since: datetime | None = None,
 ) -> list[Declaration]:
     query = select(Declaration).where(principal.scope_filter(Declaration.destination, Declaration.submitter_org_id))
+    if decided_since is not None:
+        query = query.where(Declaration.decided_at >= decided_since)
     if status:
         query = query.where(Declaration.status == status)
     if lane:

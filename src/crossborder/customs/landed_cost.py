@@ -15,6 +15,7 @@ from crossborder.customs.shipment import Line, Shipment
 from crossborder.customs.tariff import TariffEntry
 
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
 
@@ -235,7 +236,7 @@ class _Engine:
             self.trace.append(
                 Step(
                     label,
-                    f"{label}: {what} {measured.quantize(Decimal('0.01'))} {currency} is {verdict} "
+                    f"{label}: {what} {measured.quantize(CENT, rounding=ROUND_HALF_UP)} {currency} is {verdict} "
                     f"the threshold of {rule.amount} {currency}",
                     rule.fact,
                 )
@@ -324,7 +325,7 @@ class _Engine:
                 self.trace.append(
                     Step(
                         "flat duty band",
-                        f"consignment value {measured.quantize(Decimal('0.01'))} {low[1]} "
+                        f"consignment value {measured.quantize(CENT, rounding=ROUND_HALF_UP)} {low[1]} "
                         f"is {'inside' if in_band else 'outside'} the flat-rate band "
                         f"({low[0]} to {high[0]} {high[1]})",
                         flat.fact,

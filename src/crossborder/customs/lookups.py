@@ -5,7 +5,7 @@ once per destination for a manifest of millions of lines."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from crossborder.core.dates import utcnow
 from crossborder.customs.models import Declaration, TrustedTraderFlag, WatchListEntry
+from crossborder.customs.risk import load_profile
 from crossborder.customs.trusted import is_trusted_trader
 
 
@@ -63,12 +64,11 @@ class PreloadedLookups:
     """Loads each destination's watch list, trusted traders and recent parcels once, then
     answers from memory and remembers the parcels of this run (so splits within a file count)."""
 
-    def __init__(self, session: Session, window_hours: int = 72) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.window_hours = window_hours
         self._watch: dict[str, dict[str, str]] = {}
         self._trusted: dict[str, dict[str, list[tuple[date, date | None]]]] = {}
-        self._recent: dict[str, dict[str, list[Decimal]]] = {}
+        self._recent: dict[str, dict[str, list[tuple[datetime, Decimal]]]] = {}
 
     def _load(self, destination: str) -> None:
         if destination in self._watch:
@@ -85,14 +85,15 @@ class PreloadedLookups:
         ):
             trusted[business].append((start, end))
         self._trusted[destination] = trusted
-        since = utcnow() - timedelta(hours=self.window_hours)
-        recent: dict[str, list[Decimal]] = defaultdict(list)
-        for key, value in self.session.execute(
-            select(Declaration.consignee_key, Declaration.customs_value).where(
+        # Preload the destination's whole split-shipment window; `recent` narrows it per call.
+        since = utcnow() - timedelta(hours=load_profile(destination).split_window_hours)
+        recent: dict[str, list[tuple[datetime, Decimal]]] = defaultdict(list)
+        for key, at, value in self.session.execute(
+            select(Declaration.consignee_key, Declaration.submitted_at, Declaration.customs_value).where(
                 Declaration.destination == destination, Declaration.submitted_at >= since
             )
         ):
-            recent[key].append(Decimal(value))
+            recent[key].append((at, Decimal(value)))
         self._recent[destination] = recent
 
     def trusted(self, business_id: str | None, destination: str, on: date) -> bool:
@@ -110,11 +111,12 @@ class PreloadedLookups:
 
     def recent(self, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
         self._load(destination)
-        return tuple(self._recent[destination].get(consignee_key, ()))
+        since = utcnow() - timedelta(hours=hours)
+        return tuple(value for at, value in self._recent[destination].get(consignee_key, ()) if at >= since)
 
     def remember(self, destination: str, consignee_key: str, value: Decimal) -> None:
         self._load(destination)
-        self._recent[destination][consignee_key].append(value)
+        self._recent[destination][consignee_key].append((utcnow(), value))
 
 
 __all__ = ["DbLookups", "Lookups", "PreloadedLookups"]

@@ -5,7 +5,7 @@ naming the parameter, never a guess."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -103,6 +103,9 @@ class RuleBook:
     flat_duty: FlatDutyRegime | None
     tariff: TariffIndex
     fx: FxTable
+    # Values derived from this day's rules and rates (thresholds in the destination currency...),
+    # cached here so they live and die with the rule book.
+    derived: dict[str, object] = field(default_factory=dict)
 
 
 def _value(ref: CountryReference, name: str, on: date) -> DatedValue | None:

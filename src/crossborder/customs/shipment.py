@@ -119,7 +119,8 @@ def _line(raw: Any, index: int, errors: list[FieldError], seen: set[str]) -> Lin
         errors.append(FieldError(prefix, "must be an object", raw))
         return None
     before = len(errors)
-    line_id = _text(raw, "id", f"{prefix}.id", errors, max_length=64) or str(index + 1)
+    # A line without an id is numbered by its position (1-based), as a manifest row is.
+    line_id = _text(raw, "id", f"{prefix}.id", errors, required=False, max_length=64) or str(index + 1)
     if line_id in seen:
         errors.append(FieldError(f"{prefix}.id", "must be unique within the shipment", line_id))
     seen.add(line_id)

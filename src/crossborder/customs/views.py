@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from crossborder.core.access.principal import Principal
+from crossborder.core.access.roles import Role
 from crossborder.customs.models import Declaration, DeclarationEvent
+from crossborder.reference import get_registry
 
 
-def declaration_out(row: Declaration, events: list[DeclarationEvent] | None) -> dict[str, Any]:
+def _money(value: Decimal, currency: str) -> str:
+    """An amount padded to its currency's minor unit, as the assessment shows it."""
+    registry = get_registry()
+    minor = next(
+        (
+            registry.country(c).currency.minor_units
+            for c in registry.member_states()
+            if registry.country(c).currency.code == currency
+        ),
+        2,
+    )
+    return format(Decimal(value).quantize(Decimal(1).scaleb(-minor), rounding=ROUND_HALF_UP), "f")
+
+
+def sees_risk(viewer: Principal, destination: str) -> bool:
+    """Only the destination's customs (or its administrators) see why a lane was chosen:
+    telling a trader which rule fired (a watch-list hit, random selection) would tip them off."""
+    if not (viewer.roles & {Role.customs_officer, Role.admin}):
+        return False
+    return viewer.is_regional or viewer.country == destination
+
+
+def declaration_out(row: Declaration, events: list[DeclarationEvent] | None, viewer: Principal) -> dict[str, Any]:
+    risk = sees_risk(viewer, row.destination)
     out: dict[str, Any] = {
         "id": row.id,
         "client_reference": row.client_reference,
@@ -16,22 +43,28 @@ def declaration_out(row: Declaration, events: list[DeclarationEvent] | None) -> 
         "date": row.declared_on.isoformat(),
         "status": row.status,
         "lane": row.lane,
-        "risk_rules": row.risk_rules,
+        "risk_rules": row.risk_rules if risk else None,
         "trusted_trader": row.trusted_trader,
         "consignor": row.consignor_name,
         "consignee": row.consignee_name,
         "currency": row.currency,
-        "customs_value": format(row.customs_value, "f"),
-        "duty": format(row.duty, "f"),
-        "tax_at_border": format(row.tax_at_border, "f"),
-        "tax_at_checkout": format(row.tax_at_checkout, "f"),
+        "customs_value": _money(row.customs_value, row.currency),
+        "duty": _money(row.duty, row.currency),
+        "tax_at_border": _money(row.tax_at_border, row.currency),
+        "tax_at_checkout": _money(row.tax_at_checkout, row.currency),
         "submitted_at": row.submitted_at.isoformat(),
         "decided_at": row.decided_at.isoformat() if row.decided_at else None,
     }
     if events is not None:
-        out["assessment"] = row.assessment
+        out["assessment"] = row.assessment if risk else {k: v for k, v in row.assessment.items() if k != "risk"}
         out["events"] = [
-            {"at": e.at.isoformat(), "from": e.from_status, "to": e.to_status, "actor": e.actor, "reason": e.reason}
+            {
+                "at": e.at.isoformat(),
+                "from": e.from_status,
+                "to": e.to_status,
+                "actor": e.actor,
+                "reason": e.reason if risk or e.actor != "risk-engine" else "lane assigned by risk assessment",
+            }
             for e in events
         ]
     return out

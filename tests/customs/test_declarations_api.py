@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -135,6 +136,7 @@ def test_officer_lifecycle_is_timestamped_and_audited(
     assert released["status"] == "released" and released["decided_at"]
     returned = client.post(url, headers=officer, json={"action": "return", "reason": "refused by buyer"}).json()
     assert returned["status"] == "returned"
+    assert Decimal(returned["refund_due"]) == Decimal(returned["duty"]) + Decimal(returned["tax_at_border"])
     statuses = [e["to"] for e in returned["events"]]
     assert statuses[-5:] == ["document_check", "held", "document_check", "released", "returned"]
     assert verify_chain(db).ok

@@ -7,6 +7,7 @@ from typing import Any
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import Role
+from crossborder.customs.declarations import refund_due
 from crossborder.customs.models import Declaration, DeclarationEvent
 from crossborder.reference import get_registry
 
@@ -54,6 +55,8 @@ def declaration_out(row: Declaration, events: list[DeclarationEvent] | None, vie
         "tax_at_checkout": _money(row.tax_at_checkout, row.currency),
         "submitted_at": row.submitted_at.isoformat(),
         "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        # Returned goods: the duty and border tax assessed are refundable (drawback).
+        "refund_due": _money(refund_due(row), row.currency) if row.status == "returned" else None,
     }
     if events is not None:
         out["assessment"] = row.assessment if risk else {k: v for k, v in row.assessment.items() if k != "risk"}

@@ -120,6 +120,9 @@ class ExactDecimal(TypeDecorator[Decimal]):
         super().__init__()
         self.precision, self.scale = precision, scale
 
+    def __repr__(self) -> str:  # how Alembic writes the type into a migration
+        return f"ExactDecimal({self.precision}, {self.scale})"
+
     def load_dialect_impl(self, dialect: Dialect) -> Any:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(48))

@@ -172,3 +172,9 @@ def test_ddp_moves_border_charges_to_checkout() -> None:
     ddp = totals(run("TH", date(2026, 1, 2), "40", incoterm="DDP"))
     assert dap["landed_cost"] == ddp["landed_cost"]
     assert ddp["payable_on_delivery"] == 0 and dap["payable_on_delivery"] == dap["duty"] + dap["tax_at_border"]
+
+
+def test_an_unlisted_code_is_refused_even_under_the_de_minimis() -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        run("SG", date(2024, 6, 3), "20", hs="999999")
+    assert raised.value.errors[0].path == "lines[0].hs_code"

@@ -49,6 +49,14 @@ def load_rates(db: Session) -> None:
     rates.import_file(db, SYSTEM, DATA_DIR / "sample_tariff.csv", "tariff")
     rates.import_file(db, SYSTEM, DATA_DIR / "sample_rates.csv", "rates")
     rates.import_file(db, SYSTEM, DATA_DIR / "sdr_rates.csv", "rates")
+    # A test line for medicines (chapter 30, yellow in the default risk profile): the queue tests need it.
+    rates.import_tariff(
+        db,
+        SYSTEM,
+        "destination,hs_code,description,mfn_rate_percent,atiga_rate_percent,"
+        "effective_from,source,sample\nMY,300490,Medicaments (test line),0,0,2000-01-01,"
+        "urn:crossborder:test-data,true\n",
+    )
     db.commit()
 
 

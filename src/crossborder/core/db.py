@@ -3,8 +3,9 @@ CROSSBORDER_DATABASE_URL says so. One transaction per request or command."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -137,3 +138,13 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else Decimal(str(value)) if not isinstance(value, Decimal) else value
+
+
+_sqlite_writer = threading.Lock()
+
+
+def write_lock() -> AbstractContextManager[object]:
+    """Serialises write transactions inside this process on SQLite, which allows one writer at a
+    time: threads queueing on a lock wait microseconds, while SQLite's own busy handler sleeps in
+    growing steps (seconds under load). PostgreSQL needs no such lock."""
+    return _sqlite_writer if get_engine().dialect.name == "sqlite" else nullcontext()

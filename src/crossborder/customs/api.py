@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from crossborder.core.access.roles import Role
 from crossborder.core.audit import service as audit
 from crossborder.core.dates import today
+from crossborder.core.db import write_lock
 from crossborder.core.deps import DB, Caller
 from crossborder.core.errors import FieldError, Forbidden, ValidationFailed
 from crossborder.customs import declarations as service
@@ -47,8 +48,9 @@ def submit_declaration(db: DB, caller: Caller, body: Annotated[Any, Body()]) -> 
     if not caller.roles & DECLARANT_ROLES:
         raise Forbidden("only a business, platform, logistics operator or administrator may declare")
     try:
-        row, created = service.submit(db, caller, body, today=today())
-        db.commit()
+        with write_lock():
+            row, created = service.submit(db, caller, body, today=today())
+            db.commit()
     except IntegrityError:
         # A concurrent request with the same reference won the unique constraint: answer with its result.
         db.rollback()
@@ -83,8 +85,9 @@ def get_declaration(declaration_id: int, db: DB, caller: Caller) -> dict[str, An
 
 @router.post("/declarations/{declaration_id}/actions")
 def act_on_declaration(declaration_id: int, body: ActionIn, db: DB, caller: Caller) -> dict[str, Any]:
-    row = service.act(db, caller, declaration_id, body.action, body.reason, body.lane)
-    db.commit()
+    with write_lock():
+        row = service.act(db, caller, declaration_id, body.action, body.reason, body.lane)
+        db.commit()
     return declaration_out(row, service.events(db, row), caller)
 
 

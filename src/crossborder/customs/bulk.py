@@ -11,14 +11,19 @@ from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.audit import service as audit
-from crossborder.customs.declarations import to_row
+from crossborder.core.db import write_lock
+from crossborder.customs.declarations import row_values
 from crossborder.customs.manifest import LineOutcome
 from crossborder.customs.models import Declaration, DeclarationEvent
 
-_COLUMNS = [c.name for c in Declaration.__table__.columns if c.name != "id"]
+
+def persist_batch(*args: Any, **kwargs: Any) -> int:
+    """Store a batch; on SQLite, one writer at a time in this process (see core.db.write_lock)."""
+    with write_lock():
+        return _persist_batch(*args, **kwargs)
 
 
-def persist_batch(
+def _persist_batch(
     session: Session, principal: Principal, outcomes: list[LineOutcome], manifest_id: int | None = None
 ) -> int:
     good = [o for o in outcomes if o.prepared is not None]
@@ -41,18 +46,22 @@ def persist_batch(
         if reference in stored or reference in seen:
             continue
         seen.add(reference)
-        row = to_row(prepared, principal.organisation_id, outcome.raw or {}, manifest_id)
-        rows.append({name: getattr(row, name) for name in _COLUMNS})
+        rows.append(row_values(prepared, principal.organisation_id, outcome.raw or {}, manifest_id))
     if not rows:
         return 0
+    # Plain executemany (no RETURNING, which SQLAlchemy splits into many small statements),
+    # then one query for the new ids.
+    session.execute(insert(Declaration), rows)
     ids = session.execute(
-        insert(Declaration).returning(
-            Declaration.id, Declaration.status, Declaration.lane, Declaration.submitted_at, Declaration.risk_rules
-        ),
-        rows,
-    ).all()
+        select(Declaration.client_reference, Declaration.id).where(
+            Declaration.submitter_org_id == principal.organisation_id, Declaration.client_reference.in_(seen)
+        )
+    )
+    by_reference = dict(ids.all())
     events: list[dict[str, Any]] = []
-    for declaration_id, status, lane, at, rules in ids:
+    for row in rows:
+        declaration_id = by_reference[row["client_reference"]]
+        at, rules = row["submitted_at"], row["risk_rules"]
         events.append(
             {
                 "declaration_id": declaration_id,
@@ -68,9 +77,9 @@ def persist_batch(
                 "declaration_id": declaration_id,
                 "at": at,
                 "from_status": "submitted",
-                "to_status": status,
+                "to_status": row["status"],
                 "actor": "risk-engine",
-                "reason": f"lane {lane}: {'; '.join(rules) or 'no rule fired'}",
+                "reason": f"lane {row['lane']}: {'; '.join(rules) or 'no rule fired'}",
             }
         )
     session.execute(insert(DeclarationEvent), events)

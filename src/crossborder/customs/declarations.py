@@ -25,6 +25,7 @@ from crossborder.customs.models import Declaration, DeclarationEvent
 from crossborder.customs.risk import Decision, RiskInput, RiskLine, assess_risk, load_profile
 from crossborder.customs.rulebook import RuleBook, build_rulebook
 from crossborder.customs.shipment import Shipment
+from crossborder.customs.tariff import TariffIndex
 from crossborder.reference import get_registry
 
 SDR = "XDR"
@@ -40,11 +41,21 @@ class Prepared:
     trusted: bool
 
 
-def rulebook_for(session: Session, destination: str, on: date) -> RuleBook:
-    tables = rates.tables(session)
-    from crossborder.customs.tariff import TariffIndex
+_books: dict[tuple[str, date, int, int], RuleBook] = {}
 
-    return build_rulebook(destination, on, tables.tariffs.get(destination) or TariffIndex(destination, []), tables.fx)
+
+def rulebook_for(session: Session, destination: str, on: date) -> RuleBook:
+    """The day's rule book, built once per destination, day and version of the imported tables
+    and of the reference data (both are immutable once loaded)."""
+    tables = rates.tables(session)
+    key = (destination, on, id(tables), id(get_registry()))
+    book = _books.get(key)
+    if book is None:
+        if len(_books) > 1024:
+            _books.clear()
+        index = tables.tariffs.get(destination) or TariffIndex(destination, [])
+        book = _books[key] = build_rulebook(destination, on, index, tables.fx)
+    return book
 
 
 def simplified_route_limit(book: RuleBook) -> Decimal:
@@ -88,7 +99,7 @@ def _split_threshold(book: RuleBook, parameter: str) -> Decimal | None:
     return book.derived[parameter]  # type: ignore[no-any-return]
 
 
-ASSESSMENT_CACHE_SIZE = 100_000  # bounded, so a manifest of any size keeps flat memory
+ASSESSMENT_CACHE_SIZE = 4_096  # bounded, so a manifest of any size keeps flat memory
 
 
 def _assess_cached(shipment: Shipment, book: RuleBook, cache: dict[tuple[Any, ...], Assessment] | None) -> Assessment:
@@ -157,35 +168,42 @@ def prepare(
 
 
 def to_row(prepared: Prepared, org_id: int | None, raw: dict[str, Any], manifest_id: int | None = None) -> Declaration:
+    return Declaration(**row_values(prepared, org_id, raw, manifest_id))
+
+
+def row_values(
+    prepared: Prepared, org_id: int | None, raw: dict[str, Any], manifest_id: int | None = None
+) -> dict[str, Any]:
+    """A declaration's column values (bulk inserts use them without building ORM objects)."""
     a, d, s = prepared.assessment, prepared.data, prepared.data.shipment
     now = utcnow()
     status = LANE_STATUS[prepared.decision.lane]
-    return Declaration(
-        client_reference=d.client_reference,
-        submitter_org_id=org_id,
-        origin=s.origin,
-        destination=s.destination,
-        declared_on=s.on,
-        transport_mode=s.transport_mode,
-        consignor_name=d.consignor.name,
-        consignee_name=d.consignee.name,
-        consignee_key=d.consignee.key(),
-        seller_business_id=d.seller_business_id,
-        trusted_trader=prepared.trusted,
-        currency=a.currency,
-        customs_value=a.customs_value,
-        duty=a.duty,
-        tax_at_border=a.tax("customs_at_border"),
-        tax_at_checkout=a.tax("seller_at_checkout"),
-        status=status.value,
-        lane=prepared.decision.lane,
-        risk_rules=[f.rule for f in prepared.decision.fired],
-        data=raw,
-        assessment={**a.as_dict(), "risk": prepared.decision.as_dict()},
-        submitted_at=now,
-        decided_at=now if status is Status.released else None,
-        manifest_id=manifest_id,
-    )
+    return {
+        "client_reference": d.client_reference,
+        "submitter_org_id": org_id,
+        "origin": s.origin,
+        "destination": s.destination,
+        "declared_on": s.on,
+        "transport_mode": s.transport_mode,
+        "consignor_name": d.consignor.name,
+        "consignee_name": d.consignee.name,
+        "consignee_key": d.consignee.key(),
+        "seller_business_id": d.seller_business_id,
+        "trusted_trader": prepared.trusted,
+        "currency": a.currency,
+        "customs_value": a.customs_value,
+        "duty": a.duty,
+        "tax_at_border": a.tax("customs_at_border"),
+        "tax_at_checkout": a.tax("seller_at_checkout"),
+        "status": status.value,
+        "lane": prepared.decision.lane,
+        "risk_rules": [f.rule for f in prepared.decision.fired],
+        "data": raw,
+        "assessment": {**a.as_dict(), "risk": prepared.decision.as_dict()},
+        "submitted_at": now,
+        "decided_at": now if status is Status.released else None,
+        "manifest_id": manifest_id,
+    }
 
 
 def first_events(row: Declaration, actor: str) -> list[DeclarationEvent]:

@@ -290,7 +290,11 @@ class _Engine:
         if book.duty_de_minimis is None:
             raise self.missing("de_minimis.customs_duty")
         duty_relief = self.relief(book.duty_de_minimis, "duty de minimis", values, unit_values)
-        if not duty_relief:
+        if duty_relief:
+            # Relief or not, every line must be classified under a line of the schedule in force.
+            for i, result in enumerate(results):
+                result.tariff = book.tariff.lookup(result.line.hs_code, s.on, path=f"lines[{i}].hs_code")
+        else:
             self.duties(results, customs_values, values)
 
         tax_relief, at_sale = self.taxes(results, customs_values, values, unit_values, goods)

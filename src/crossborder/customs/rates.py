@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -231,6 +232,8 @@ class _Tables:
     version: tuple[int, int, int, int]
     tariffs: dict[str, TariffIndex]
     fx: FxTable
+    checked: float = 0.0
+    local: int = 0
 
 
 _cache: dict[str, _Tables] = {}
@@ -250,10 +253,17 @@ def _db_version(session: Session) -> tuple[int, int, int, int]:
     return (t[0] or 0, (t[1] or 0) + _local_version, r[0] or 0, r[1] or 0)
 
 
+VERSION_CHECK_SECONDS = 1.0  # another process's import is seen within this delay
+
+
 def tables(session: Session) -> _Tables:
-    version = _db_version(session)
     cached = _cache.get("tables")
+    now = time.monotonic()
+    if cached is not None and now - cached.checked < VERSION_CHECK_SECONDS and cached.local == _local_version:
+        return cached
+    version = _db_version(session)
     if cached is not None and cached.version == version:
+        cached.checked = now
         return cached
     by_destination: dict[str, list[TariffEntry]] = {}
     for t in session.execute(select(TariffLine)).scalars():
@@ -277,6 +287,8 @@ def tables(session: Session) -> _Tables:
         version,
         {d: TariffIndex(d, e) for d, e in by_destination.items()},
         FxTable(rates, customs_settings().fx_max_age_days),
+        now,
+        _local_version,
     )
     _cache["tables"] = fresh
     return fresh

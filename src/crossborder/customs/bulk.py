@@ -51,7 +51,9 @@ def _persist_batch(
         return 0
     # Plain executemany (no RETURNING, which SQLAlchemy splits into many small statements),
     # then one query for the new ids.
-    session.execute(insert(Declaration), rows)
+    # Core executemany on the table: the ORM bulk path emits one statement per row here.
+    connection = session.connection()
+    connection.execute(insert(Declaration.__table__), rows)
     ids = session.execute(
         select(Declaration.client_reference, Declaration.id).where(
             Declaration.submitter_org_id == principal.organisation_id, Declaration.client_reference.in_(seen)
@@ -82,7 +84,7 @@ def _persist_batch(
                 "reason": f"lane {row['lane']}: {'; '.join(rules) or 'no rule fired'}",
             }
         )
-    session.execute(insert(DeclarationEvent), events)
+    connection.execute(insert(DeclarationEvent.__table__), events)
     audit.record(
         session,
         principal,

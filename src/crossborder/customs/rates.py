@@ -112,18 +112,11 @@ def parse_tariff(text: str) -> list[TariffEntry]:
         start = _date(row["effective_from"], f"{p}.effective_from", errors)
         source = _source(row["source"], f"{p}.source", errors)
         if len(errors) == before:
+            assert hs is not None and mfn is not None and start is not None and source is not None  # no errors
+            description = (row["description"] or "").strip()[:300]
             entries.append(
-                TariffEntry(
-                    destination,
-                    hs,
-                    (row["description"] or "").strip()[:300],
-                    mfn,
-                    atiga,  # type: ignore[arg-type]
-                    start,
-                    source,
-                    _flag(row.get("sample")),
-                )
-            )  # type: ignore[arg-type]
+                TariffEntry(destination, hs, description, mfn, atiga, start, source, _flag(row.get("sample")))
+            )
     if errors:
         raise ValidationFailed(
             f"{len(errors)} invalid value(s) in the tariff file; nothing was imported", errors=errors

@@ -12,7 +12,7 @@ from typing import Any
 
 from crossborder.customs.fx import FxTable
 from crossborder.customs.tariff import TariffIndex
-from crossborder.reference import CountryReference, DatedValue, Item, get_registry
+from crossborder.reference import CountryReference, DatedValue, Item, Threshold, get_registry
 
 
 @dataclass(frozen=True)
@@ -116,12 +116,15 @@ def _threshold(ref: CountryReference, name: str, on: date) -> ThresholdRule | No
     value = _value(ref, name, on)
     if value is None:
         return None
+    threshold = value.value
+    if not isinstance(threshold, Threshold):
+        raise TypeError(f"{ref.code} {name}: expected a threshold value")  # the loader's unit check forbids this
     modes = value.attributes.get("transport_modes")
     return ThresholdRule(
-        amount=value.value.amount,
-        currency=value.value.currency,
-        basis=value.value.valuation_basis,
-        per=value.value.per,
+        amount=threshold.amount,
+        currency=threshold.currency,
+        basis=threshold.valuation_basis,
+        per=threshold.per,
         modes=_modes(modes),
         fact=_fact(name, value),
     )
@@ -141,7 +144,10 @@ def _rate(ref: CountryReference, name: str, on: date, tax_name: str) -> TaxRate 
     if value is None:
         gap = ref.snapshot(on)["parameters"][name].get("gap")
         return TaxRate(None, tax_name, None, gap or "no value recorded")
-    return TaxRate(value.value, str(value.attributes.get("tax_name") or tax_name), _fact(name, value))
+    rate = value.value
+    if rate is not None and not isinstance(rate, Decimal):
+        raise TypeError(f"{ref.code} {name}: expected a percentage")  # the loader's unit check forbids this
+    return TaxRate(rate, str(value.attributes.get("tax_name") or tax_name), _fact(name, value))
 
 
 def _point_of_sale(ref: CountryReference, on: date, standard: TaxRate) -> PointOfSaleRegime | None:
@@ -220,7 +226,12 @@ def build_rulebook(destination: str, on: date, tariff: TariffIndex, fx: FxTable)
         valuation_basis=(str(basis.value), _fact("customs.valuation_basis", basis)) if basis and basis.value else None,
         duty_de_minimis=_threshold(ref, "de_minimis.customs_duty", on),
         tax_de_minimis=_threshold(ref, "de_minimis.indirect_tax", on),
-        tax_applies=(applies.value, _fact("indirect_tax.applies_at_import", applies)) if applies else None,
+        tax_applies=(
+            applies.value if isinstance(applies.value, bool) else None,
+            _fact("indirect_tax.applies_at_import", applies),
+        )
+        if applies
+        else None,
         standard_rate=standard,
         non_luxury_rate=_rate(ref, "indirect_tax.effective_rate_non_luxury", on, standard.name),
         reduced_rate=_rate(ref, "indirect_tax.temporary_reduced_rate", on, standard.name),

@@ -3,6 +3,7 @@
 
     python3 dev.py serve   # venv + install + migrate + demo data + http://127.0.0.1:8000
     python3 dev.py test    # venv + install (with test tools) + the whole test suite
+    python3 dev.py openapi # regenerate the committed API contract (docs/openapi.json)
 
 Installs are pinned by constraints.txt and skipped when nothing changed."""
 
@@ -63,8 +64,21 @@ def test(extra: list[str]) -> None:
     run(PY, "-m", "pytest", "-q", *extra)
 
 
+def openapi(extra: list[str]) -> None:
+    """Regenerate the committed API contract docs/openapi.json."""
+    ensure_venv("")
+    code = (
+        "import json, sys; from crossborder.app import create_app; "
+        "sys.stdout.write(json.dumps(create_app().openapi(), indent=2, sort_keys=True) + chr(10))"
+    )
+    env = {**os.environ, "CROSSBORDER_VAR_DIR": str(ROOT / "var"), "CROSSBORDER_LOG_LEVEL": "WARNING"}
+    out = subprocess.run([str(PY), "-c", code], check=True, cwd=ROOT, env=env, capture_output=True, text=True)
+    (ROOT / "docs" / "openapi.json").write_text(out.stdout, encoding="utf-8")
+    print("wrote docs/openapi.json")
+
+
 def main() -> None:
-    commands = {"serve": serve, "test": test}
+    commands = {"serve": serve, "test": test, "openapi": openapi}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(commands)}}} [args…]")
     try:

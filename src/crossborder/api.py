@@ -9,6 +9,7 @@ from crossborder.core.audit.api import router as audit_router
 from crossborder.customs.api import router as customs_router
 from crossborder.customs.prearrival_api import router as prearrival_router
 from crossborder.reference.api import router as reference_router
+from crossborder.trust.api import router as trust_router
 
 api_router = APIRouter()
 api_router.include_router(reference_router)
@@ -16,3 +17,4 @@ api_router.include_router(access_router)
 api_router.include_router(audit_router)
 api_router.include_router(customs_router)
 api_router.include_router(prearrival_router)
+api_router.include_router(trust_router)

@@ -11,6 +11,7 @@ from crossborder.customs.cli import app as customs_app
 from crossborder.customs.prearrival_cli import app as prearrival_app
 from crossborder.demo.cli import app as demo_app
 from crossborder.reference.cli import app as reference_app
+from crossborder.trust.cli import app as trust_app
 
 app = typer.Typer(help="crossborder: cross-border e-commerce infrastructure for ASEAN.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -22,6 +23,7 @@ customs_app.add_typer(prearrival_app, name="prearrival")
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(trust_app, name="trust")
 
 
 @app.command()

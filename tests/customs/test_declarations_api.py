@@ -195,3 +195,27 @@ def test_trusted_trader_skips_value_band_rules_but_not_the_watch_list(
     body = client.get(f"{URL}/{created['id']}", headers=officer).json()
     assert body["trusted_trader"] is True
     assert body["lane"] == "red" and "watch_list" in body["risk_rules"]
+
+
+def test_a_trusted_trader_credential_lightens_scrutiny(
+    client: TestClient, merchant: dict[str, str], officer: dict[str, str], db: Session
+) -> None:
+    """The customs seam reads the trust capability's credentials (issue 4), not only the interim flag."""
+    operator, key = f.caller(db, Role.trust_operator, country="MY")
+    issued = client.post(
+        f"/api/v1/trust/issuers/{operator.id}/credentials",
+        headers=f.bearer(key),
+        json={
+            "client_reference": "TT-CRED-1",
+            "scheme": "trusted_trader",
+            "business_id": "VN-BIZ-2",
+            "subject_name": "Linh Batik",
+            "subject_country": "VN",
+            "valid_from": "2025-06-01T00:00:00+00:00",
+        },
+    )
+    assert issued.status_code in (200, 201), issued.text
+    created = client.post(URL, headers=merchant, json=declaration("TT-2", business_id="VN-BIZ-2")).json()
+    assert client.get(f"{URL}/{created['id']}", headers=officer).json()["trusted_trader"] is True
+    other = client.post(URL, headers=merchant, json=declaration("TT-3", business_id="VN-BIZ-9")).json()
+    assert client.get(f"{URL}/{other['id']}", headers=officer).json()["trusted_trader"] is False

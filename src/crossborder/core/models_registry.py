@@ -7,5 +7,6 @@ from crossborder.core.audit import models as _audit  # noqa: F401
 from crossborder.core.db import Base
 from crossborder.customs import models as _customs  # noqa: F401
 from crossborder.customs import prearrival as _prearrival  # noqa: F401
+from crossborder.trust import models as _trust  # noqa: F401
 
 metadata = Base.metadata

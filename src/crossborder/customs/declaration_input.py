@@ -24,8 +24,12 @@ class Party:
 
     def key(self) -> str:
         """Identity for grouping (split shipments, watch lists): case and spacing do not matter."""
-        folded = " ".join(f"{self.name}|{self.address}|{self.country}".lower().split())
-        return hashlib.sha256(folded.encode()).hexdigest()[:32]
+        found: str | None = self.__dict__.get("_key")
+        if found is None:
+            folded = " ".join(f"{self.name}|{self.address}|{self.country}".lower().split())
+            found = hashlib.sha256(folded.encode()).hexdigest()[:32]
+            object.__setattr__(self, "_key", found)  # computed once per (immutable) party
+        return found
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from crossborder.core.dates import utcnow
 from crossborder.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from crossborder.customs import rates
 from crossborder.customs.declaration_input import DeclarationInput, parse_declaration
+from crossborder.customs.fastparse import fast_declaration
 from crossborder.customs.landed_cost import Assessment, assess
 from crossborder.customs.lifecycle import LANE_STATUS, OFFICER, TRANSITIONS, Status
 from crossborder.customs.lookups import DbLookups, Lookups
@@ -139,7 +140,9 @@ def prepare(
     cache: dict[tuple[Any, ...], Assessment] | None = None,
 ) -> Prepared:
     """Validate, assess landed cost, check the simplified route, decide the lane."""
-    data = parse_declaration(raw, today=today)
+    # The common, plainly valid case is recognised cheaply; anything else (every bad line among
+    # them) goes through the thorough parser, which lists each bad field.
+    data = fast_declaration(raw, today=today) or parse_declaration(raw, today=today)
     s = data.shipment
     book = book or rulebook_for(session, s.destination, s.on)
     lookups = lookups or DbLookups(session)
@@ -151,10 +154,11 @@ def prepare(
     recent = lookups.recent(s.destination, consignee, profile.split_window_hours)
     watch = lookups.watch(s.destination, (data.consignor.key(), consignee))
     lines = tuple(RiskLine(r.line.hs_code, r.goods_value / r.line.quantity) for r in assessment.lines)
+    customs_value = assessment.customs_value
     decision = assess_risk(
         RiskInput(
             data.client_reference,
-            assessment.customs_value,
+            customs_value,
             lines,
             trusted,
             watch,
@@ -163,7 +167,7 @@ def prepare(
         ),
         profile,
     )
-    lookups.remember(s.destination, consignee, assessment.customs_value)
+    lookups.remember(s.destination, consignee, customs_value)
     return Prepared(data, assessment, decision, trusted)
 
 

@@ -90,9 +90,10 @@ class Assessment:
         def _s(value: Decimal) -> str:
             return format(value.quantize(q), "f")
 
+        goods, duty = self.goods, self.duty  # each a sum over the lines: computed once here
         border_tax, sale_tax = self.tax("customs_at_border"), self.tax("seller_at_checkout")
-        border = self.duty + border_tax
-        price = self.goods + self.shipping + self.insurance
+        border = duty + border_tax
+        price = goods + self.shipping + self.insurance
         ddp = self.shipment.incoterm == "DDP"
         result: dict[str, Any] = {
             "origin": self.shipment.origin,
@@ -103,11 +104,11 @@ class Assessment:
             "currency": self.currency,
             "lines": [_line_dict(r, _s) for r in self.lines],
             "totals": {
-                "goods": _s(self.goods),
+                "goods": _s(goods),
                 "shipping": _s(self.shipping),
                 "insurance": _s(self.insurance),
                 "customs_value": _s(self.customs_value),
-                "duty": _s(self.duty),
+                "duty": _s(duty),
                 "tax_at_border": _s(border_tax),
                 "tax_at_checkout": _s(sale_tax),
                 "landed_cost": _s(price + sale_tax + border),
@@ -169,6 +170,12 @@ def _line_dict(r: LineResult, _s: Any) -> dict[str, Any]:
     }
 
 
+_QUANTUM = ("landed_cost", "quantum")
+_FX = "landed_cost.fx"
+_TARIFF = "landed_cost.tariff"
+_SHARED_MAX = 65_536  # tariff lines kept per rule book (bounded: memory stays flat)
+
+
 class _Engine:
     def __init__(self, shipment: Shipment, book: RuleBook, explain: bool = True) -> None:
         # Formatting the explanation costs more than the arithmetic: bulk runs skip it.
@@ -177,18 +184,43 @@ class _Engine:
         self.book = book
         self.trace: list[Step] = []
         self.conversions: dict[tuple[str, str], Conversion] = {}
-        self.quantum = Decimal(1).scaleb(-book.minor_units)
+        # The day's rates and schedule are immutable, so conversions, tariff lines and the
+        # rounding quantum found once are kept on the rule book (errors are never kept).
+        self.shared: dict[Any, Any] = book.derived  # type: ignore[assignment]
+        quantum = self.shared.get(_QUANTUM)
+        if quantum is None:
+            quantum = self.shared[_QUANTUM] = Decimal(1).scaleb(-book.minor_units)
+        self.quantum: Decimal = quantum
 
     def money(self, value: Decimal) -> Decimal:
         return value.quantize(self.quantum, rounding=ROUND_HALF_UP)
 
-    def convert(self, amount: Decimal, source: str, target: str, path: str) -> Decimal:
+    def convert(self, amount: Decimal, source: str, target: str, path: str, index: int | None = None) -> Decimal:
+        """AMOUNT in TARGET; PATH (formatted with INDEX) names the field if no rate is found."""
         key = (source, target)
         conversion = self.conversions.get(key)
         if conversion is None:
-            conversion = self.book.fx.conversion(source, target, self.s.on, path=path)
+            shared_key = (_FX, source, target, self.s.on)
+            conversion = self.shared.get(shared_key)
+            if conversion is None:
+                where = path if index is None else path.format(index)
+                conversion = self.shared[shared_key] = self.book.fx.conversion(source, target, self.s.on, path=where)
             self.conversions[key] = conversion
         return amount * conversion.factor
+
+    def tariff_line(self, hs_code: str, index: int) -> TariffEntry:
+        key = (_TARIFF, hs_code, self.s.on)
+        entry = self.shared.get(key)
+        if entry is None:
+            entry = self.book.tariff.lookup(hs_code, self.s.on, path=f"lines[{index}].hs_code")
+            if len(self.shared) > _SHARED_MAX:
+                self._trim()
+            self.shared[key] = entry
+        return entry  # type: ignore[no-any-return]
+
+    def _trim(self) -> None:
+        for key in [k for k in list(self.shared) if isinstance(k, tuple) and k[0] is _TARIFF]:
+            self.shared.pop(key, None)
 
     def missing(self, parameter: str, why: str = "") -> MissingRule:
         return MissingRule(
@@ -260,7 +292,7 @@ class _Engine:
             )
         dest = book.currency
         goods = [
-            self.convert(line.unit_value * line.quantity, line.currency, dest, f"lines[{i}].currency")
+            self.convert(line.unit_value * line.quantity, line.currency, dest, "lines[{}].currency", i)
             for i, line in enumerate(s.lines)
         ]
         unit_values = [g / line.quantity for g, line in zip(goods, s.lines, strict=True)]
@@ -293,7 +325,7 @@ class _Engine:
         if duty_relief:
             # Relief or not, every line must be classified under a line of the schedule in force.
             for i, result in enumerate(results):
-                result.tariff = book.tariff.lookup(result.line.hs_code, s.on, path=f"lines[{i}].hs_code")
+                result.tariff = self.tariff_line(result.line.hs_code, i)
         else:
             self.duties(results, customs_values, values)
 
@@ -357,7 +389,7 @@ class _Engine:
                         )
                     )
             else:
-                entry = book.tariff.lookup(line.hs_code, s.on, path=f"lines[{i}].hs_code")
+                entry = self.tariff_line(line.hs_code, i)
                 result.tariff = entry
                 if line.origin_claim and preferential and entry.atiga_rate_percent is not None:
                     result.duty_rate, result.duty_basis = entry.atiga_rate_percent, "ATIGA"

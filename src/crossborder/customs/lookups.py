@@ -16,6 +16,7 @@ from crossborder.core.dates import utcnow
 from crossborder.customs.models import Declaration, TrustedTraderFlag, WatchListEntry
 from crossborder.customs.risk import load_profile
 from crossborder.customs.trusted import is_trusted_trader
+from crossborder.trust import service as trust
 
 
 class Lookups(Protocol):
@@ -69,6 +70,7 @@ class PreloadedLookups:
         self._watch: dict[str, dict[str, str]] = {}
         self._trusted: dict[str, dict[str, list[tuple[date, date | None]]]] = {}
         self._recent: dict[str, dict[str, list[tuple[datetime, Decimal]]]] = {}
+        self._credentialed: dict[tuple[str, date], frozenset[str]] = {}
 
     def _load(self, destination: str) -> None:
         if destination in self._watch:
@@ -100,6 +102,11 @@ class PreloadedLookups:
         if not business_id:
             return False
         self._load(destination)
+        key = (destination, on)
+        if key not in self._credentialed:  # one query per destination and day, not per line
+            self._credentialed[key] = trust.trusted_traders(self.session, destination, on)
+        if business_id in self._credentialed[key]:
+            return True
         return any(
             start <= on and (end is None or on <= end) for start, end in self._trusted[destination].get(business_id, ())
         )

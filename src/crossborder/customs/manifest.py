@@ -5,6 +5,7 @@ input and output got, so a killed run continues without losing or repeating a li
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -79,7 +80,7 @@ def csv_row_to_declaration(row: dict[str, str]) -> dict[str, Any]:
                 "id": "1",
                 "hs_code": row.get("hs_code"),
                 "description": row.get("description"),
-                "quantity": int(quantity) if quantity.isdigit() else quantity,
+                "quantity": int(quantity) if quantity.isascii() and quantity.isdigit() else quantity,
                 "unit_value": row.get("unit_value"),
                 "currency": row.get("currency"),
                 "origin_claim": (row.get("origin_claim") or "").lower() in ("true", "1", "yes"),
@@ -167,9 +168,17 @@ class Assessor:
         return outcome
 
 
+def split_csv_line(text: str) -> list[str]:
+    """One CSV line's fields. A line with no quote, line break or NUL is split at its commas,
+    which is what the csv module does with it (tests/customs/test_fastparse.py proves it)."""
+    if '"' in text or "\r" in text or "\n" in text or "\0" in text:
+        return next(csv.reader([text]), [])
+    return text.split(",")
+
+
 def parse_line(text: str, fmt: str, header: list[str] | None) -> Any:
     if fmt == "csv":
-        values = next(csv.reader([text]), [])
+        values = split_csv_line(text)
         return csv_row_to_declaration(dict(zip(header or [], values, strict=False)))
     try:
         return json.loads(text)
@@ -205,6 +214,18 @@ def clear_file(
     """Assess every line of SOURCE into OUT (JSON lines). Re-running after a crash resumes
     from the last checkpoint. `persist(outcomes)` (optional) stores a batch durably before the
     checkpoint that covers it is written; it must ignore lines it already stored."""
+    # Everything alive before the run (reference data, tariffs, rates) lives through it: keep the
+    # cyclic garbage collector from rescanning it on every collection (about a tenth of the time).
+    gc.freeze()
+    try:
+        return _clear_file(session, source, out, checkpoint_every=checkpoint_every, persist=persist, today=today)
+    finally:
+        gc.unfreeze()
+
+
+def _clear_file(
+    session: Session, source: Path, out: Path, *, checkpoint_every: int, persist: Any, today: date | None
+) -> Checkpoint:
     fmt = detect_format(source)
     ckpt_path = out.with_name(out.name + ".checkpoint")
     state = Checkpoint.load(ckpt_path) or Checkpoint()

@@ -4,10 +4,8 @@ a land checkpoint must decide with only the cached JWKS, whatever its network is
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import os
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,10 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from joserfc import jws
 from joserfc.errors import BadSignatureError, SecurityWarning
 from joserfc.jwk import OKPKey
@@ -30,20 +25,22 @@ from crossborder.core.access.principal import SYSTEM, Principal
 from crossborder.core.audit import service as audit
 from crossborder.core.dates import utcnow
 from crossborder.core.db import Base, UTCDateTime
+from crossborder.core.keys import ACCEPTED_ALGS as ACCEPTED_ALGS
+from crossborder.core.keys import SIGN_ALG as SIGN_ALG
+from crossborder.core.keys import Sealer, public_jwk, strict_json
+from crossborder.core.keys import b64url_decode as _b64
+from crossborder.core.keys import keys_from_jwks as keys_from_jwks
 from crossborder.core.settings import get_settings
 from crossborder.customs.settings import DATA_DIR
 
 JWT_TYPE = "cb-prearrival+jwt"  # explicit typing (RFC 8725 §3.11): no other JWT of ours can pass for a pass
-SIGN_ALG = "Ed25519"  # fully specified (RFC 9864); "EdDSA" is read for passes from older signers
-ACCEPTED_ALGS = ("Ed25519", "EdDSA")
 HEADER_KEYS = frozenset({"alg", "kid", "typ"})  # anything else (crit, b64, jku, jwk...) is refused
 MAX_TOKEN = 4096
 REASONS = (
     *("valid", "bad_signature", "unknown_key", "wrong_algorithm", "expired", "not_yet_valid"),
     *("malformed", "contents_changed", "revoked"),
 )
-_SEAL_SALT = b"crossborder/customs/prearrival/issuer-key"
-_SEAL_INFO = b"aes-256-gcm key wrap v1"
+_SEALER = Sealer(b"crossborder/customs/prearrival/issuer-key")
 
 
 @dataclass(frozen=True)
@@ -81,20 +78,13 @@ class IssuerKey(Base):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-def _wrapping_key(secret: str) -> AESGCM:
-    # A derived key, not the app secret itself, so the secret's other uses never share a key.
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SEAL_SALT, info=_SEAL_INFO).derive(secret.encode())
-    return AESGCM(key)
-
-
 def seal(secret: str, aad: str, plaintext: bytes) -> bytes:
     # The row's destination and kid are authenticated data: a sealed key moved to another row fails.
-    nonce = os.urandom(12)
-    return nonce + _wrapping_key(secret).encrypt(nonce, plaintext, aad.encode())
+    return _SEALER.seal(secret, aad, plaintext)
 
 
 def unseal(secret: str, aad: str, blob: bytes) -> bytes:
-    return _wrapping_key(secret).decrypt(blob[:12], blob[12:], aad.encode())
+    return _SEALER.unseal(secret, aad, blob)
 
 
 def issuer(destination: str) -> str:
@@ -103,9 +93,7 @@ def issuer(destination: str) -> str:
 
 def _new_key(session: Session, principal: Principal, destination: str, why: str) -> IssuerKey:
     private = Ed25519PrivateKey.generate()
-    jwk = OKPKey.import_key(private.public_key())
-    kid = jwk.thumbprint()
-    public = {**jwk.as_dict(private=False), "kid": kid, "alg": SIGN_ALG, "use": "sig"}
+    kid, public = public_jwk(private)
     raw = private.private_bytes_raw()
     row = IssuerKey(
         destination=destination,
@@ -172,20 +160,6 @@ def jwks(session: Session, destination: str) -> dict[str, Any]:
     return {"keys": [dict(r.public_jwk) for r in rows]}
 
 
-def keys_from_jwks(document: Any) -> dict[str, Ed25519PublicKey]:
-    """Public Ed25519 keys by kid from a (cached) JWKS; anything else in it is skipped, never trusted."""
-    found: dict[str, Ed25519PublicKey] = {}
-    for jwk in document.get("keys", []) if isinstance(document, dict) else []:
-        if not isinstance(jwk, dict) or (jwk.get("kty"), jwk.get("crv")) != ("OKP", "Ed25519"):
-            continue
-        try:
-            x = base64.urlsafe_b64decode(str(jwk["x"]) + "=" * (-len(str(jwk["x"])) % 4))
-            found[str(jwk["kid"])] = Ed25519PublicKey.from_public_bytes(x)
-        except (KeyError, ValueError):
-            continue
-    return found
-
-
 def _canonical_line(raw: Any) -> dict[str, Any]:
     hs = str(raw["hs_code"]).replace(".", "").replace(" ", "")
     quantity = raw.get("quantity", 1)
@@ -241,20 +215,6 @@ class PassCheck:
         return {"valid": self.valid, "reason": self.reason, "kid": self.kid, "claims": self.claims}
 
 
-def _strict_json(data: bytes) -> Any:
-    # Duplicate keys are refused: two parsers must never read two different headers or claims.
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        if len({k for k, _ in items}) != len(items):
-            raise ValueError("duplicate key")
-        return dict(items)
-
-    return json.loads(data, object_pairs_hook=pairs)
-
-
-def _b64(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
 _CLAIM_TYPES = {
     **dict.fromkeys(("iss", "sub", "jti", "checkpoint", "origin", "destination", "consignments_sha256"), str),
     **dict.fromkeys(("iat", "nbf", "exp", "consignments"), int),
@@ -273,7 +233,7 @@ def verify_pass(
         header_b64, _, _ = token.split(".")
         if len(token) > MAX_TOKEN:
             raise ValueError("too long")
-        header = _strict_json(_b64(header_b64))
+        header = strict_json(_b64(header_b64))
         if not isinstance(header, dict):
             raise ValueError("header is not an object")
     except Exception:  # untrusted input: whatever fails to parse is malformed, never an error
@@ -290,7 +250,7 @@ def verify_pass(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SecurityWarning)  # legacy "EdDSA" is accepted on purpose
             obj = jws.deserialize_compact(token, OKPKey.import_key(key), algorithms=[header["alg"]])
-        claims = _strict_json(obj.payload)  # only the signed bytes are read
+        claims = strict_json(obj.payload)  # only the signed bytes are read
     except BadSignatureError:
         return PassCheck("bad_signature", kid=kid)
     except Exception:

@@ -141,11 +141,14 @@ def load_profile(destination: str) -> RiskProfile:
         raise ReferenceDataError(file, str(missing.args[0]), "required key is missing") from None
 
 
+_TWO_64 = Decimal(2**64)
+
+
 def draw(reference: str, seed: str) -> Decimal:
     """A uniform number in [0, 100) fixed by the declaration: reproducible and auditable,
     yet not guessable without the authority's seed."""
     digest = hashlib.sha256(f"{seed}:{reference}".encode()).digest()
-    return Decimal(int.from_bytes(digest[:8], "big")) * 100 / Decimal(2**64)
+    return Decimal(int.from_bytes(digest[:8], "big")) * 100 / _TWO_64
 
 
 def assess_risk(item: RiskInput, profile: RiskProfile) -> Decision:

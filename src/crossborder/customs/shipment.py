@@ -131,7 +131,7 @@ def _line(raw: Any, index: int, errors: list[FieldError], seen: set[str]) -> Lin
         errors.extend(exc.errors)
     description = _text(raw, "description", f"{prefix}.description", errors)
     quantity = raw.get("quantity", 1)
-    if isinstance(quantity, str) and quantity.isdigit():
+    if isinstance(quantity, str) and quantity.isascii() and quantity.isdigit():  # "²" is a digit too
         quantity = int(quantity)
     if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= 1_000_000:
         errors.append(FieldError(f"{prefix}.quantity", "must be a whole number from 1 to 1000000", quantity))

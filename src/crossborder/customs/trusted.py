@@ -1,5 +1,5 @@
-"""Is a business a trusted trader for a destination on a day? One seam: today a flag table,
-later the trust capability's verifiable credentials."""
+"""Is a business a trusted trader for a destination on a day? One seam over the trust
+capability's verifiable credentials and the interim flag table."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crossborder.customs.models import TrustedTraderFlag
+from crossborder.trust import service as trust
 
 
 def is_trusted_trader(session: Session, business_id: str | None, destination: str, on: date) -> bool:
+    """A trusted-trader credential of the trust capability (issued or recognised there), or the
+    interim flag a customs administrator set before credentials existed."""
     if not business_id:
         return False
+    if trust.is_trusted_trader(session, business_id, destination, on):
+        return True
     found = session.execute(
         select(TrustedTraderFlag.id).where(
             TrustedTraderFlag.destination == destination,

@@ -146,3 +146,34 @@ def test_cli_clear_manifest_resumable(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "12 lines: 12 assessed, 0 rejected" in result.output
     assert len(read_results(out)) == 12
+
+
+def test_split_shipments_within_one_manifest_are_caught(db: Session, tmp_path: Path) -> None:
+    source, out = tmp_path / "m.csv", tmp_path / "out.jsonl"
+    with source.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for i in range(10):  # ten USD 60 parcels to one consignee in Kuala Lumpur, each under RM500
+            writer.writerow(
+                {
+                    "client_reference": f"S{i}",
+                    "origin": "VN",
+                    "destination": "MY",
+                    "date": "2026-01-02",
+                    "consignor_name": "Linh Batik",
+                    "consignor_address": "Hanoi",
+                    "consignee_name": "Arif",
+                    "consignee_address": "12 Jalan Ampang",
+                    "hs_code": "620520",
+                    "description": "shirt",
+                    "quantity": "1",
+                    "unit_value": "60.00",
+                    "currency": "USD",
+                    "shipping": "0",
+                    "insurance": "0",
+                }
+            )
+    clear_file(db, source, out, checkpoint_every=4)
+    results = read_results(out)
+    assert "split_shipment" not in results[0]["rules"]  # type: ignore[operator]
+    assert all("split_shipment" in r["rules"] and r["lane"] == "red" for r in results[2:])  # type: ignore[operator]

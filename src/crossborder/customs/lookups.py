@@ -71,6 +71,10 @@ class PreloadedLookups:
         self._trusted: dict[str, dict[str, list[tuple[date, date | None]]]] = {}
         self._recent: dict[str, dict[str, list[tuple[datetime, Decimal]]]] = {}
         self._credentialed: dict[tuple[str, date], frozenset[str]] = {}
+        # This run's parcels per (destination, consignee), compactly (integer key, value in
+        # ten-thousandths) and bounded: the split-shipment memory of a run keeps the most recent
+        # RUN_MEMORY consignees, so a manifest of any size stays within flat memory.
+        self._run: dict[int, int | list[int]] = {}
 
     def _load(self, destination: str) -> None:
         if destination in self._watch:
@@ -119,11 +123,31 @@ class PreloadedLookups:
     def recent(self, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
         self._load(destination)
         since = utcnow() - timedelta(hours=hours)
-        return tuple(value for at, value in self._recent[destination].get(consignee_key, ()) if at >= since)
+        stored = tuple(value for at, value in self._recent[destination].get(consignee_key, ()) if at >= since)
+        run = self._run.get(_run_key(destination, consignee_key))
+        if run is None:
+            return stored
+        return stored + tuple(Decimal(v).scaleb(-4) for v in (run if isinstance(run, list) else [run]))
 
     def remember(self, destination: str, consignee_key: str, value: Decimal) -> None:
-        self._load(destination)
-        self._recent[destination][consignee_key].append((utcnow(), value))
+        key = _run_key(destination, consignee_key)
+        scaled = int(value.scaleb(4))  # customs values have at most 4 decimals (currency minor units)
+        found = self._run.pop(key, None)  # re-inserted last: the dict's order is recency
+        if found is None:
+            self._run[key] = scaled
+            if len(self._run) > RUN_MEMORY:
+                del self._run[next(iter(self._run))]
+        else:
+            self._run[key] = [*found, scaled] if isinstance(found, list) else [found, scaled]
+
+
+RUN_MEMORY = 250_000
+
+
+def _run_key(destination: str, consignee_key: str) -> int:
+    # A 64-bit in-process hash: a collision between two consignees of one run (about 1 in 10^8
+    # for a million of them) could only add parcels to a split-shipment check, never hide one.
+    return hash((destination, consignee_key))
 
 
 __all__ = ["DbLookups", "Lookups", "PreloadedLookups"]

@@ -61,6 +61,7 @@ def test(extra: list[str]) -> None:
     ensure_venv("test")
     ensure_chromium()
     run(VENV / "bin" / "ruff", "check", "src", "tests", "bench", "dev.py")
+    run(VENV / "bin" / "mypy", "src")
     run(PY, "-m", "pytest", "-q", *extra)
 
 

@@ -4,9 +4,9 @@ repeated manifest never duplicates a declaration."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
@@ -53,7 +53,7 @@ def _persist_batch(
     # then one query for the new ids.
     # Core executemany on the table: the ORM bulk path emits one statement per row here.
     connection = session.connection()
-    connection.execute(insert(Declaration.__table__), rows)
+    connection.execute(insert(cast(Table, Declaration.__table__)), rows)
     ids = session.execute(
         select(Declaration.client_reference, Declaration.id).where(
             Declaration.submitter_org_id == principal.organisation_id, Declaration.client_reference.in_(seen)
@@ -84,7 +84,7 @@ def _persist_batch(
                 "reason": f"lane {row['lane']}: {'; '.join(rules) or 'no rule fired'}",
             }
         )
-    connection.execute(insert(DeclarationEvent.__table__), events)
+    connection.execute(insert(cast(Table, DeclarationEvent.__table__)), events)
     audit.record(
         session,
         principal,

@@ -99,12 +99,13 @@ def parse_declaration(raw: Any, *, today: date | None = None) -> DeclarationInpu
         errors.append(FieldError("consignor.country", "must be the origin country", consignor.country))
     if errors:
         raise ValidationFailed(f"{len(errors)} invalid field(s)", errors=errors)
+    assert isinstance(reference, str) and shipment and consignor and consignee  # no error: all parsed
     return DeclarationInput(
         reference,
         shipment,
         consignor,
         consignee,
-        optional["seller_business_id"],  # type: ignore[arg-type]
+        optional["seller_business_id"],
         optional["carrier"],
         optional["tracking_number"],
     )

@@ -186,7 +186,7 @@ class _Engine:
         self.conversions: dict[tuple[str, str], Conversion] = {}
         # The day's rates and schedule are immutable, so conversions, tariff lines and the
         # rounding quantum found once are kept on the rule book (errors are never kept).
-        self.shared: dict[Any, Any] = book.derived  # type: ignore[assignment]
+        self.shared: dict[Any, Any] = book.derived
         quantum = self.shared.get(_QUANTUM)
         if quantum is None:
             quantum = self.shared[_QUANTUM] = Decimal(1).scaleb(-book.minor_units)
@@ -216,7 +216,7 @@ class _Engine:
             if len(self.shared) > _SHARED_MAX:
                 self._trim()
             self.shared[key] = entry
-        return entry  # type: ignore[no-any-return]
+        return entry
 
     def _trim(self) -> None:
         for key in [k for k in list(self.shared) if isinstance(k, tuple) and k[0] is _TARIFF]:
@@ -385,7 +385,7 @@ class _Engine:
                             "duty",
                             f"line {line.id}: HS {line.hs_code} is in a group excluded from the "
                             f"flat rate, with its own fixed rate {fixed} %",
-                            flat.fact,
+                            flat.fact if flat is not None else None,
                         )
                     )
             else:

@@ -167,13 +167,13 @@ def assess_risk(item: RiskInput, profile: RiskProfile) -> Decision:
         if item.customs_value > above:
             fire("value_band", lane, f"customs value {item.customs_value} above {above}")
     for line in item.lines:
-        lane = profile.chapters.get(line.hs_code[:2])
-        if lane:
+        chapter_lane = profile.chapters.get(line.hs_code[:2])
+        if chapter_lane:
             fire(
                 "hs_chapter",
-                lane,
+                chapter_lane,
                 f"HS chapter {line.hs_code[:2]} is of interest",
-                "hs_chapter_yellow" if lane == "yellow" else "hs_chapter_red",
+                "hs_chapter_yellow" if chapter_lane == "yellow" else "hs_chapter_red",
             )
         for prefix, price in profile.reference_prices.items():
             if line.hs_code.startswith(prefix) and line.unit_value < price * profile.undervaluation_ratio:

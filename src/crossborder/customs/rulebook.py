@@ -105,7 +105,7 @@ class RuleBook:
     fx: FxTable
     # Values derived from this day's rules and rates (thresholds in the destination currency...),
     # cached here so they live and die with the rule book.
-    derived: dict[str, object] = field(default_factory=dict)
+    derived: dict[Any, Any] = field(default_factory=dict)
 
 
 def _value(ref: CountryReference, name: str, on: date) -> DatedValue | None:

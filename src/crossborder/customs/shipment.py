@@ -233,15 +233,18 @@ def parse_shipment(raw: Any, *, extra_fields: frozenset[str] = frozenset(), toda
     errors.extend(FieldError(k, "unknown field: not part of a shipment", raw[k]) for k in sorted(unknown))
     if errors:
         raise ValidationFailed(f"{len(errors)} invalid field(s)", errors=errors)
+    # No error was found, so every field parsed (narrowing for the type checker).
+    assert origin and destination and parsed_date and incoterm and mode and shipping is not None
+    assert insurance is not None
     return Shipment(
         origin=origin,
         destination=destination,
         on=parsed_date,
-        incoterm=incoterm,  # type: ignore[arg-type]
+        incoterm=incoterm,
         transport_mode=mode,
         lines=tuple(lines),
         shipping=shipping,
-        insurance=insurance,  # type: ignore[arg-type]
+        insurance=insurance,
         charges_currency=charges_currency or lines[0].currency,
         seller_registration=registration,
         extra={k: raw[k] for k in extra_fields if k in raw},

@@ -10,6 +10,7 @@ from crossborder.customs.api import router as customs_router
 from crossborder.customs.prearrival_api import router as prearrival_router
 from crossborder.reference.api import router as reference_router
 from crossborder.trust.api import router as trust_router
+from crossborder.trust.applications_api import router as trust_applications_router
 
 api_router = APIRouter()
 api_router.include_router(reference_router)
@@ -18,3 +19,4 @@ api_router.include_router(audit_router)
 api_router.include_router(customs_router)
 api_router.include_router(prearrival_router)
 api_router.include_router(trust_router)
+api_router.include_router(trust_applications_router)

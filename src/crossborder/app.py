@@ -17,8 +17,12 @@ from crossborder.core.http import RequestMiddleware
 from crossborder.core.settings import get_settings
 from crossborder.customs.api import MANIFEST_PATH
 from crossborder.reference import get_registry
+from crossborder.trust.application_settings import application_settings
+from crossborder.trust.applications_api import EVIDENCE_PATH
+from crossborder.trust.settings import trust_settings
 from crossborder.web.routes import STATIC_DIR, web_router
 from crossborder.web.templating import render
+from crossborder.web.trust_applications import WEB_EVIDENCE_PATH
 
 
 def _html_error(request: Request, status: int, title: str, detail: str, errors: list[FieldError]) -> Response:
@@ -56,6 +60,13 @@ def create_app() -> FastAPI:
     app.add_middleware(
         RequestMiddleware,
         max_body_bytes=settings.max_body_bytes,
-        large_bodies={MANIFEST_PATH: settings.max_manifest_bytes},
+        large_bodies={
+            MANIFEST_PATH: settings.max_manifest_bytes,
+            # One file plus the multipart envelope around it.
+            EVIDENCE_PATH: application_settings().max_file_bytes + 64 * 1024,
+            WEB_EVIDENCE_PATH: application_settings().max_file_bytes + 64 * 1024,
+            "/api/v1/trust/signatures": trust_settings().max_sign_upload_bytes + 64 * 1024,
+            "/api/v1/trust/signatures/verify": trust_settings().max_sign_upload_bytes + 64 * 1024,
+        },
     )
     return app

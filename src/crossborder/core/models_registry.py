@@ -7,6 +7,9 @@ from crossborder.core.audit import models as _audit  # noqa: F401
 from crossborder.core.db import Base
 from crossborder.customs import models as _customs  # noqa: F401
 from crossborder.customs import prearrival as _prearrival  # noqa: F401
+from crossborder.trust import application_models as _trust_applications  # noqa: F401
+from crossborder.trust import business_models as _trust_businesses  # noqa: F401
+from crossborder.trust import esign_models as _trust_esign  # noqa: F401
 from crossborder.trust import models as _trust  # noqa: F401
 
 metadata = Base.metadata

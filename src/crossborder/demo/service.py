@@ -50,6 +50,38 @@ def seed_customs_data(session: Session) -> int:
     return count + rates.import_file(session, SYSTEM, DATA_DIR / "sdr_rates.csv", "rates")
 
 
+def seed_trust_mark(session: Session, business: Organisation, operator: Organisation) -> None:
+    """A granted trust mark for the demo business, through the real workflow (apply, answer,
+    submit, review, grant), so the public registry, badge and verification pages show something."""
+    from crossborder.core.access.principal import Principal
+    from crossborder.trust import applications as workflow
+    from crossborder.trust.application_schemas import ApplicationIn
+    from crossborder.trust.settings import schemes
+
+    from crossborder.trust import business as register
+
+    session.flush()
+    registrar = Principal("demo", operator.id, operator.country, frozenset({Role.trust_operator}))
+    # A made-up tax code that passes Vietnam's check digit (python-stdnum vn.mst): demo data, not a real firm.
+    register.register(session, registrar, register.Registration("VN", "0100000010", business.name, business.id))
+    applicant = Principal("demo", business.id, business.country, frozenset({Role.business_user}))
+    auditor = Principal("demo", operator.id, operator.country, frozenset({Role.trust_auditor}))
+    areas = schemes()["trust_mark"].criteria_areas
+    body = ApplicationIn(
+        client_reference="demo-trust-mark",
+        operator_org_id=operator.id,
+        scheme="trust_mark",
+        answers=dict.fromkeys(areas, "Demo answer: see the evidence on file."),
+    )
+    row, created = workflow.create(session, applicant, body)
+    if not created:
+        return
+    workflow.submit(session, applicant, row.reference, annual_declaration=False)
+    for area in areas:
+        workflow.review(session, auditor, row.reference, area, "met", "Demo review")
+    workflow.decide(session, auditor, row.reference, "grant", "Demo: all criteria met")
+
+
 def is_seeded(session: Session) -> bool:
     return session.execute(select(User.id).limit(1)).first() is not None
 
@@ -93,5 +125,8 @@ def seed(session: Session) -> int:
     if "VN" in get_registry().member_states():
         linh = _org(session, "Linh Batik (Hanoi)", OrgKind.business, "VN")
         added += _user(session, "linh@demo.crossborder.asia", "Linh", linh, [Role.business_user])
+        operator = _org(session, f"{get_registry().country('VN').name} trust-mark operator",
+                        OrgKind.trust_mark_operator, "VN")  # fmt: skip
+        seed_trust_mark(session, linh, operator)
     seed_customs_data(session)
     return added

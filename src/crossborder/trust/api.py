@@ -12,6 +12,8 @@ from crossborder.core.access.principal import SYSTEM
 from crossborder.core.deps import DB, Caller
 from crossborder.core.errors import FieldError, NotFound
 from crossborder.trust import keys, service, status
+from crossborder.trust.business_api import router as business_router
+from crossborder.trust.esign_api import router as esign_router
 from crossborder.trust.models import StatusPurpose
 from crossborder.trust.schemas import IssueIn, StatusChangeIn, VerifyIn, credential_out
 from crossborder.trust.settings import scheme_documents, trust_list_document, trust_settings
@@ -110,3 +112,7 @@ def offline_bundle(db: DB) -> dict[str, Any]:
     document = service.bundle(db)
     db.commit()
     return document
+
+
+router.include_router(business_router)
+router.include_router(esign_router)

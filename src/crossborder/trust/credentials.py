@@ -52,7 +52,7 @@ def build_credential(
     scheme: str,
     scheme_title: str,
     operator_country: str,
-    subject: dict[str, str],
+    subject: dict[str, Any],
     valid_from: datetime,
     valid_until: datetime,
     status: list[dict[str, Any]],

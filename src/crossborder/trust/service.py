@@ -16,8 +16,8 @@ from crossborder.core.audit import service as audit
 from crossborder.core.dates import utcnow
 from crossborder.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from crossborder.core.keys import keys_from_jwks
-from crossborder.trust import keys, status
-from crossborder.trust.credentials import build_credential, new_credential_id, sign, status_entries
+from crossborder.trust import business, keys, status
+from crossborder.trust.credentials import build_credential, new_credential_id, sign, status_entries, vc_time
 from crossborder.trust.models import CredentialStatus, CredentialStatusChange, IssuedCredential, StatusPurpose
 from crossborder.trust.schemas import IssueIn
 from crossborder.trust.settings import schemes, trust_list_document, trust_settings
@@ -39,7 +39,11 @@ def _subject_uri(country: str, business_id: str) -> str:
 def issue(
     session: Session, principal: Principal, organisation_id: int, body: IssueIn, now: datetime | None = None
 ) -> tuple[IssuedCredential, bool]:
-    """Issue a scheme credential to a business; repeating a client reference returns the first."""
+    """Issue a scheme credential to a business; repeating a client reference returns the first.
+
+    A business id that is a regional identifier must be valid and registered (not deregistered) in the
+    subject's member state; the register's legal name is then the subject's name, whatever the request
+    says (the register is the authority on who the business is), and the audit entry notes the change."""
     org = keys.operator(session, organisation_id)
     keys.require_operator_of(principal, org)
     existing = session.execute(
@@ -54,6 +58,15 @@ def issue(
         raise ValidationFailed(
             "unknown scheme", errors=[FieldError("scheme", f"one of {sorted(schemes())}", body.scheme)]
         )
+    registered = business.for_credential(session, body.business_id, body.subject_country)
+    if registered is None and scheme.includes_registration:
+        rule = f"must be the regional identifier of a registered business: {scheme.id} vouches for a registration"
+        raise ValidationFailed("unregistered business", errors=[FieldError("business_id", rule, body.business_id)])
+    business_id, subject_name, why = body.business_id, body.subject_name, "issued"
+    if registered is not None:
+        business_id, subject_name = registered.regional_id, registered.legal_name
+        if body.subject_name != subject_name:
+            why = f"issued; subject_name taken from the register (request said {body.subject_name!r})"
     at = now or utcnow()
     valid_from = body.valid_from or at
     valid_until = body.valid_until or valid_from + timedelta(days=scheme.validity_days)
@@ -64,12 +77,19 @@ def issue(
     index = status.allocate_index(session, org.id)
     urls = {p.value: status.list_url(org.id, p.value) for p in StatusPurpose}
     credential_id = new_credential_id()
-    subject = {
-        "id": _subject_uri(body.subject_country, body.business_id),
-        "businessId": body.business_id,
-        "name": body.subject_name,
+    subject: dict[str, Any] = {
+        "id": _subject_uri(body.subject_country, business_id),
+        "businessId": business_id,
+        "name": subject_name,
         "country": body.subject_country,
     }
+    if registered is not None and scheme.includes_registration:
+        subject["registration"] = {
+            "nationalNumber": registered.national_number,
+            "numberFormat": registered.number_validator,
+            "formatChecked": registered.format_checked,
+            "registeredAt": vc_time(registered.registered_at),
+        }
     claims = build_credential(
         credential_id=credential_id,
         issuer=keys.issuer_url(org.id),
@@ -90,8 +110,8 @@ def issue(
         issuer_org_id=org.id,
         country=org.country,
         scheme=scheme.id,
-        subject_id=body.business_id,
-        subject_name=body.subject_name,
+        subject_id=business_id,
+        subject_name=subject_name,
         subject_country=body.subject_country,
         status_index=index,
         kid=kid,
@@ -102,7 +122,7 @@ def issue(
     )
     session.add(row)
     session.flush()
-    _history(session, principal, row, None, "issued")
+    _history(session, principal, row, None, why)
     for purpose in StatusPurpose:
         status.published(session, SYSTEM, org, purpose.value)  # lists exist before anyone looks
     return row, True

@@ -26,6 +26,8 @@ class Scheme:
     validity_days: int
     criteria_areas: tuple[str, ...]
     source: str
+    # Its credentials carry the business's national registration (number, validator, format checked).
+    includes_registration: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ class TrustSettings:
     status_list_valid_days: int
     clock_skew_seconds: int
     max_token_bytes: int
+    max_sign_upload_bytes: int
+
+
+def data_document(name: str) -> dict[str, Any]:
+    """One YAML file of trust/data as a mapping."""
+    return _load(name)
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -60,6 +68,7 @@ def trust_settings() -> TrustSettings:
         status_list_valid_days=int(raw["status_list"]["valid_days"]),
         clock_skew_seconds=int(raw["clock_skew_seconds"]),
         max_token_bytes=int(raw["max_token_bytes"]),
+        max_sign_upload_bytes=int(raw["signatures"]["max_upload_bytes"]),
     )
 
 
@@ -77,6 +86,7 @@ def schemes() -> dict[str, Scheme]:
                 validity_days=int(raw["validity_days"]),
                 criteria_areas=areas,
                 source=str(raw["source"]["document"]),
+                includes_registration=bool(raw.get("includes_registration", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ReferenceDataError("trust/data/schemes.yaml", f"schemes.{key}", f"malformed: {exc}") from None

@@ -55,3 +55,48 @@ WORDS: dict[str, str] = {
     "medium": N_("medium"),
     "low": N_("low"),
 }
+
+# ---- trust registry and verification ----------------------------------------------------------------
+
+SCHEME_TITLES: dict[str, str] = {
+    "trust_mark": N_("ASEAN e-commerce trust mark"),
+    "trusted_trader": N_("Trusted trader scheme for ASEAN e-commerce"),
+    "business_identity": N_("Business identity credential"),
+}
+
+# What a consumer is told about a credential now (trust.registry.Standing).
+STANDINGS: dict[str, str] = {
+    "certified": N_("Certified"),
+    "suspended": N_("Suspended"),
+    "revoked": N_("Revoked"),
+    "expired": N_("Expired"),
+    "not_yet_valid": N_("Not yet valid"),
+}
+
+# The status a verification read from the issuer's status lists.
+CREDENTIAL_STATUSES: dict[str, str] = {
+    "active": N_("Active"),
+    "suspended": N_("Suspended"),
+    "revoked": N_("Revoked"),
+    "unknown": N_("Unknown: the status list could not be checked"),
+}
+
+# Verification reason codes (trust.verify.REASONS) in plain language.
+REASONS: dict[str, str] = {
+    "valid": N_("Valid: the signature, dates and status all check out."),
+    "malformed": N_("This is not a readable credential: check that it was copied whole."),
+    "wrong_algorithm": N_("The credential is signed with an algorithm that is not accepted."),
+    "unknown_issuer": N_("The issuer is not a trust-mark operator known to this node."),
+    "unknown_key": N_("The issuer never published the key that signed this credential."),
+    "key_rotated_away": N_("The key that signed this credential has been withdrawn by its issuer."),
+    "bad_signature": N_("The signature does not match: the credential was altered or forged."),
+    "not_yet_valid": N_("The credential is not valid yet."),
+    "expired": N_("The credential has expired."),
+    "revoked": N_("The issuer has revoked this credential."),
+    "suspended": N_("The issuer has suspended this credential."),
+    "status_unknown": N_("Its current status could not be checked, so it cannot be trusted now."),
+    "not_recognised": N_("The issuer is not recognised in the member state chosen."),
+    "outside_scope": N_("The issuer is recognised there, but not for this scheme or this business's country."),
+}
+
+BADGE_VERIFY = N_("verify live")  # the badge's call to action, after its standing

@@ -11,6 +11,10 @@ from crossborder.web.countries import router as countries_router
 from crossborder.web.customs_calculator import router as customs_calculator_router
 from crossborder.web.customs_declarations import router as customs_declarations_router
 from crossborder.web.pages import router as shell_router
+from crossborder.web.trust_applications import router as trust_applications_router
+from crossborder.web.trust_badge import router as trust_badge_router
+from crossborder.web.trust_registry import router as trust_registry_router
+from crossborder.web.trust_verify import router as trust_verify_router
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -24,3 +28,7 @@ web_router.include_router(shell_router)
 web_router.include_router(countries_router)
 web_router.include_router(customs_calculator_router)
 web_router.include_router(customs_declarations_router)
+web_router.include_router(trust_registry_router)
+web_router.include_router(trust_verify_router)
+web_router.include_router(trust_badge_router)
+web_router.include_router(trust_applications_router)

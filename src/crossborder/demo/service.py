@@ -55,10 +55,9 @@ def seed_trust_mark(session: Session, business: Organisation, operator: Organisa
     submit, review, grant), so the public registry, badge and verification pages show something."""
     from crossborder.core.access.principal import Principal
     from crossborder.trust import applications as workflow
+    from crossborder.trust import business as register
     from crossborder.trust.application_schemas import ApplicationIn
     from crossborder.trust.settings import schemes
-
-    from crossborder.trust import business as register
 
     session.flush()
     registrar = Principal("demo", operator.id, operator.country, frozenset({Role.trust_operator}))

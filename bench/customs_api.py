@@ -6,7 +6,7 @@ Targets (issue: customs), 2-core machine:
   * closed-loop throughput of declarations / closed-loop throughput of the echo app >= 0.35.
 Prints figures; never passes or fails.
 
-    .venv/bin/python bench/customs_api.py [--rate 500] [--seconds 20] [--workers 1]
+    .venv/bin/python bench/customs_api.py [--rate 500] [--seconds 20] [--workers 2]
 
 Each request is a valid MY or SG low-value declaration (dated 2026-01-02, inside the sample
 rates' validity) with its own client_reference, sent with a business_user API key. Values
@@ -28,11 +28,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from loadgen_bodies import BodyResult, run_closed_loop_bodies, run_open_loop_bodies  # noqa: E402
+from loadgen import Result, bodies, closed_loop, open_loop  # noqa: E402
 from server import running_platform  # noqa: E402
 
 PATH = "/api/v1/customs/declarations"
@@ -128,10 +129,14 @@ def make_body_for(run: str, seed: int = 7) -> Callable[[int], bytes]:
     return body_for
 
 
-def show(result: BodyResult, label: str) -> None:
+def show(result: Result, label: str) -> None:
     print(result.line(label))
     if result.errors:
         print(f"  statuses {dict(result.statuses)}; first error: {result.first_error}")
+
+
+def post(headers: dict[str, str]) -> dict[str, Any]:
+    return {"method": "POST", "headers": headers}
 
 
 def main() -> None:
@@ -140,7 +145,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--ceiling-seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=16, help="closed-loop connections")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers, for both apps")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup:
@@ -148,6 +153,7 @@ def main() -> None:
         return
 
     run = f"B{os.getpid()}"
+    load_before = os.getloadavg()
     with running_platform(workers=args.workers) as (host, port, env):
         token = (
             subprocess.run(
@@ -162,45 +168,48 @@ def main() -> None:
         )
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         warm = asyncio.run(
-            run_open_loop_bodies(host, port, PATH, make_body_for(f"{run}W"), rate=100, seconds=2, headers=headers)
+            open_loop(host, port, bodies(PATH, make_body_for(f"{run}W")), rate=100, seconds=2, **post(headers))
         )
         steady = asyncio.run(
-            run_open_loop_bodies(
-                host, port, PATH, make_body_for(f"{run}O"), rate=args.rate, seconds=args.seconds, headers=headers
+            open_loop(
+                host,
+                port,
+                bodies(PATH, make_body_for(f"{run}O")),
+                rate=args.rate,
+                seconds=args.seconds,
+                **post(headers),
             )
         )
         ceiling = asyncio.run(
-            run_closed_loop_bodies(
+            closed_loop(
                 host,
                 port,
-                PATH,
-                make_body_for(f"{run}C"),
+                bodies(PATH, make_body_for(f"{run}C")),
                 seconds=args.ceiling_seconds,
                 connections=args.connections,
-                headers=headers,
+                **post(headers),
             )
         )
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
     echo_headers = {"Content-Type": "application/json"}
     with running_platform(workers=args.workers, app="echo_app:create_app") as (host, port, _env):
         asyncio.run(
-            run_open_loop_bodies(
-                host, port, "/echo", make_body_for(f"{run}EW"), rate=100, seconds=2, headers=echo_headers
-            )
+            open_loop(host, port, bodies("/echo", make_body_for(f"{run}EW")), rate=100, seconds=2, **post(echo_headers))
         )
         echo = asyncio.run(
-            run_closed_loop_bodies(
+            closed_loop(
                 host,
                 port,
-                "/echo",
-                make_body_for(f"{run}E"),
+                bodies("/echo", make_body_for(f"{run}E")),
                 seconds=args.ceiling_seconds,
                 connections=args.connections,
-                headers=echo_headers,
+                **post(echo_headers),
             )
         )
+    load_after = os.getloadavg()
 
     print(f"POST {PATH}, {args.workers} server worker(s), {os.cpu_count()}-core machine, SQLite WAL")
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} (load generator included)")
     show(warm, "warm-up open loop at 100 req/s for 2 s (not a target)")
     show(steady, f"open loop at {args.rate:.0f} req/s for {args.seconds:.0f} s")
     show(ceiling, f"closed loop, {args.connections} connections, {args.ceiling_seconds:.0f} s (throughput ceiling)")

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from crossborder.cli import app as cli
+from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import Role
+from crossborder.core.audit.models import AuditEntry
 from crossborder.core.audit.service import verify_chain
+from crossborder.core.db import session_scope
+from crossborder.customs import declarations
 from crossborder.customs.models import Declaration
 from crossborder.customs.trusted import flag_trusted_trader
 from tests import factories as f
+from tests.core.processes import run_together
 from tests.customs.conftest import declaration
 
 pytestmark = pytest.mark.usefixtures("customs_data")
@@ -219,3 +228,121 @@ def test_a_trusted_trader_credential_lightens_scrutiny(
     assert client.get(f"{URL}/{created['id']}", headers=officer).json()["trusted_trader"] is True
     other = client.post(URL, headers=merchant, json=declaration("TT-3", business_id="VN-BIZ-9")).json()
     assert client.get(f"{URL}/{other['id']}", headers=officer).json()["trusted_trader"] is False
+
+
+def test_the_answer_to_a_new_declaration_is_what_reading_it_shows(client: TestClient, merchant: dict[str, str]) -> None:
+    """The 201 answer is built from the values just written (not read back): it must match a read."""
+    for reference, value, business in (("SAME-1", "30.00", None), ("SAME-2", "140.00", "VN-BIZ-7")):
+        created = client.post(URL, headers=merchant, json=declaration(reference, value=value, business_id=business))
+        assert created.status_code == 201, created.text
+        assert client.get(f"{URL}/{created.json()['id']}", headers=merchant).json() == created.json()
+
+
+def test_a_repeat_answers_the_first_even_when_its_body_no_longer_validates(
+    client: TestClient, merchant: dict[str, str], db: Session
+) -> None:
+    first = client.post(URL, headers=merchant, json=declaration("REP-1"))
+    changed = client.post(URL, headers=merchant, json={**declaration("REP-1"), "date": "1990-01-01"})
+    assert (first.status_code, changed.status_code) == (201, 200), changed.text
+    assert changed.json() == client.get(f"{URL}/{first.json()['id']}", headers=merchant).json()
+    refused = client.post(URL, headers=merchant, json={**declaration("REP-2"), "date": "1990-01-01"})
+    assert refused.status_code == 422  # no earlier declaration to answer with: the error stands
+    assert db.execute(select(func.count()).select_from(Declaration)).scalar_one() == 1
+
+
+def test_the_audit_chain_verifies_after_many_declarations_and_actions(
+    client: TestClient, merchant: dict[str, str], officer: dict[str, str], db: Session
+) -> None:
+    ids = []
+    for i in range(30):
+        response = client.post(URL, headers=merchant, json=declaration(f"CHAIN-{i}", value=f"{20 + i}.00"))
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["id"])
+    client.post(URL, headers=merchant, json=declaration("CHAIN-0"))  # a repeat writes no entry
+    for declaration_id in ids[:5]:
+        row = client.get(f"{URL}/{declaration_id}", headers=officer).json()
+        if row["status"] in ("document_check", "inspection"):
+            moved = client.post(
+                f"{URL}/{declaration_id}/actions", headers=officer, json={"action": "hold", "reason": "x"}
+            )
+            assert moved.status_code == 200, moved.text
+    result = verify_chain(db)
+    assert result.ok, result.reason
+    submits = db.execute(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "customs.declaration.submit")
+    ).scalar_one()
+    assert submits == 30
+    ok = CliRunner().invoke(cli, ["audit", "verify"])
+    assert ok.exit_code == 0 and f"intact: {result.entries} entries" in ok.output
+
+
+def _submit_in_threads(principal: Principal, bodies: list[dict[str, object]]) -> list[tuple[int, bool]]:
+    def one(body: dict[str, object]) -> tuple[int, bool]:
+        with session_scope() as session:
+            row, created = declarations.submit(session, principal, body, today=date(2026, 1, 2), commit=True)
+            return row.id, created
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(one, bodies))
+
+
+def test_concurrent_duplicates_answer_the_first(db: Session) -> None:
+    org, _ = f.caller(db, Role.business_user, country="VN")
+    principal = Principal(f"apikey:test{org.id}", org.id, "VN", frozenset({Role.business_user}))
+    answers = _submit_in_threads(principal, [declaration("DUP-1") for _ in range(12)])
+    assert len({declaration_id for declaration_id, _ in answers}) == 1
+    assert sorted(created for _, created in answers) == [False] * 11 + [True]
+    assert db.execute(select(func.count()).select_from(Declaration)).scalar_one() == 1
+
+
+def _parcels_seen(db: Session) -> list[int]:
+    """For each stored declaration caught as a split shipment, how many parcels it counted (its own
+    and the earlier ones in the window), from the risk text recorded with it."""
+    seen = []
+    for (assessment,) in db.execute(select(Declaration.assessment)):
+        for fired in assessment["risk"]["fired"]:
+            if fired["rule"] == "split_shipment":
+                seen.append(int(fired["text"].split()[0]))
+    return sorted(seen)
+
+
+def test_concurrent_parcels_to_one_consignee_each_see_the_earlier_ones(db: Session) -> None:
+    """Checked and stored one at a time (the write lock; the head-row lock on PostgreSQL): whatever
+    the order, parcel k counts the k-1 before it, as sequentially (two parcels of USD 60 already
+    exceed the RM500 de minimis, so every parcel but the first is caught)."""
+    org, _ = f.caller(db, Role.business_user, country="VN")
+    principal = Principal(f"apikey:test{org.id}", org.id, "VN", frozenset({Role.business_user}))
+    _submit_in_threads(principal, [declaration(f"PAR-{i}", value="60.00") for i in range(10)])
+    assert _parcels_seen(db) == list(range(2, 11))
+
+
+WORKER = """
+from datetime import date
+from crossborder.core.access.principal import Principal
+from crossborder.core.access.roles import Role
+from crossborder.core.db import session_scope
+from crossborder.customs import declarations
+from tests.customs.conftest import declaration
+
+name, org_id, count = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+principal = Principal(f"apikey:{name}", org_id, "VN", frozenset({Role.business_user}))
+for i in range(count):  # every parcel to the one consignee both processes ship to
+    with session_scope() as session:
+        body = declaration(f"{name}-{i}", value="60.00")
+        declarations.submit(session, principal, body, today=date(2026, 1, 2), commit=True)
+print("done")
+"""
+
+
+def test_two_worker_processes_on_one_database_both_succeed(db: Session, tmp_path: Path) -> None:
+    """Like two uvicorn workers: separate processes, one database; no request fails (no 'database
+    is locked'), the chain stays whole and the split-shipment check sees the other process's parcels."""
+    org, _ = f.caller(db, Role.business_user, country="VN")
+    db.commit()
+    count = 40
+    for code, out, err in run_together(WORKER, ["P1", "P2"], tmp_path, str(org.id), str(count)):
+        assert code == 0 and "done" in out, err[-2000:]
+    assert db.execute(select(func.count()).select_from(Declaration)).scalar_one() == 2 * count
+    assert verify_chain(db).ok
+    # Each parcel counted every parcel committed before it, whichever process stored it.
+    assert _parcels_seen(db) == list(range(2, 2 * count + 1))

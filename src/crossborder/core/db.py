@@ -3,6 +3,7 @@ CROSSBORDER_DATABASE_URL says so. One transaction per request or command."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -12,10 +13,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, Numeric, String, create_engine, event
+from sqlalchemy import DateTime, Engine, Insert, MetaData, Numeric, String, Table, create_engine, event, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+try:  # POSIX; elsewhere the write lock serialises this process's threads only
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
 
 from crossborder.core.settings import get_settings
 
@@ -53,11 +60,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # The busy timeout first: switching to WAL needs a lock that another process may hold.
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -110,6 +121,17 @@ def is_postgres(engine: Engine | None = None) -> bool:
     return (engine or get_engine()).dialect.name == "postgresql"
 
 
+def insert_ignoring(session: Session, table: Table) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL spell it the same): a row that
+    already exists, perhaps written by a concurrent transaction, is kept and no error is raised."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    return insert(table)
+
+
 class ExactDecimal(TypeDecorator[Decimal]):
     """Decimal stored exactly: NUMERIC on PostgreSQL, text on SQLite (whose NUMERIC is a
     float underneath and would round money)."""
@@ -140,11 +162,59 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return None if value is None else Decimal(str(value)) if not isinstance(value, Decimal) else value
 
 
-_sqlite_writer = threading.Lock()
+class _SqliteWriteLock:
+    """One writer at a time on a SQLite file, across threads and worker processes: a thread lock,
+    then an exclusive `flock` on a file beside the database. Both wake a waiter as soon as the
+    holder is done, where SQLite's own busy handler sleeps in growing steps (up to 100 ms each)."""
+
+    def __init__(self, database: str | None) -> None:
+        self._thread = threading.Lock()
+        self._path = f"{database}.writelock" if database and database != ":memory:" else None
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _file(self) -> int | None:
+        if self._path is None or fcntl is None:
+            return None
+        if self._fd is None or self._pid != os.getpid():  # a forked child needs its own descriptor
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def __enter__(self) -> _SqliteWriteLock:
+        self._thread.acquire()
+        try:
+            fd = self._file()
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._thread.release()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            if self._fd is not None and self._pid == os.getpid():
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread.release()
+
+
+_write_locks: dict[str, _SqliteWriteLock] = {}
+_write_locks_guard = threading.Lock()
 
 
 def write_lock() -> AbstractContextManager[object]:
-    """Serialises write transactions inside this process on SQLite, which allows one writer at a
-    time: threads queueing on a lock wait microseconds, while SQLite's own busy handler sleeps in
-    growing steps (seconds under load). PostgreSQL needs no such lock."""
-    return _sqlite_writer if get_engine().dialect.name == "sqlite" else nullcontext()
+    """Serialises write transactions on SQLite, which allows one writer at a time, across the
+    threads of this process and the other worker processes serving the same file (so a write
+    transaction that reads first, e.g. a declaration's split-shipment history, reads what the
+    previous writer committed). PostgreSQL needs no such lock (row locks and constraints)."""
+    engine = get_engine()
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    database = engine.url.database or ""
+    with _write_locks_guard:
+        found = _write_locks.get(database)
+        if found is None:
+            found = _write_locks[database] = _SqliteWriteLock(database)
+    return found

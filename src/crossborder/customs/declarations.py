@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +15,9 @@ from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import Role
 from crossborder.core.audit import service as audit
 from crossborder.core.dates import utcnow
-from crossborder.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from crossborder.core.db import write_lock
+from crossborder.core.errors import Conflict, CrossborderError, FieldError, Forbidden, NotFound, ValidationFailed
+from crossborder.customs import declaration_store as store
 from crossborder.customs import rates
 from crossborder.customs.declaration_input import DeclarationInput, parse_declaration
 from crossborder.customs.fastparse import fast_declaration
@@ -23,10 +25,11 @@ from crossborder.customs.landed_cost import Assessment, assess
 from crossborder.customs.lifecycle import LANE_STATUS, OFFICER, TRANSITIONS, Status
 from crossborder.customs.lookups import DbLookups, Lookups
 from crossborder.customs.models import Declaration, DeclarationEvent
-from crossborder.customs.risk import Decision, RiskInput, RiskLine, assess_risk, load_profile
+from crossborder.customs.risk import Decision, RiskInput, RiskLine, RiskProfile, assess_risk, load_profile
 from crossborder.customs.rulebook import RuleBook, build_rulebook
 from crossborder.customs.shipment import Shipment
 from crossborder.customs.tariff import TariffIndex
+from crossborder.customs.trusted import is_trusted_trader
 from crossborder.reference import get_registry
 
 SDR = "XDR"
@@ -153,12 +156,25 @@ def prepare(
     consignee = data.consignee.key()
     recent = lookups.recent(s.destination, consignee, profile.split_window_hours)
     watch = lookups.watch(s.destination, (data.consignor.key(), consignee))
+    decision = _decide(data, assessment, book, profile, trusted, watch, recent)
+    lookups.remember(s.destination, consignee, assessment.customs_value)
+    return Prepared(data, assessment, decision, trusted)
+
+
+def _decide(
+    data: DeclarationInput,
+    assessment: Assessment,
+    book: RuleBook,
+    profile: RiskProfile,
+    trusted: bool,
+    watch: tuple[str, ...],
+    recent: tuple[Decimal, ...],
+) -> Decision:
     lines = tuple(RiskLine(r.line.hs_code, r.goods_value / r.line.quantity) for r in assessment.lines)
-    customs_value = assessment.customs_value
-    decision = assess_risk(
+    return assess_risk(
         RiskInput(
             data.client_reference,
-            customs_value,
+            assessment.customs_value,
             lines,
             trusted,
             watch,
@@ -167,8 +183,6 @@ def prepare(
         ),
         profile,
     )
-    lookups.remember(s.destination, consignee, customs_value)
-    return Prepared(data, assessment, decision, trusted)
 
 
 def to_row(prepared: Prepared, org_id: int | None, raw: dict[str, Any], manifest_id: int | None = None) -> Declaration:
@@ -210,24 +224,25 @@ def row_values(
     }
 
 
-def first_events(row: Declaration, actor: str) -> list[DeclarationEvent]:
-    events = [
-        DeclarationEvent(
-            declaration_id=row.id, at=row.submitted_at, from_status=None, to_status="submitted", actor=actor, reason=""
-        )
+def first_event_values(values: dict[str, Any], actor: str) -> list[dict[str, Any]]:
+    """A new declaration's two events, from its column values: submitted, then the lane's status."""
+    reasons = "; ".join(values["risk_rules"]) or "no rule fired"
+    at = values["submitted_at"]
+    return [
+        {"at": at, "from_status": None, "to_status": "submitted", "actor": actor, "reason": ""},
+        {
+            "at": at,
+            "from_status": "submitted",
+            "to_status": values["status"],
+            "actor": "risk-engine",
+            "reason": f"lane {values['lane']}: {reasons}",
+        },
     ]
-    reasons = "; ".join(r for r in row.risk_rules) or "no rule fired"
-    events.append(
-        DeclarationEvent(
-            declaration_id=row.id,
-            at=row.submitted_at,
-            from_status="submitted",
-            to_status=row.status,
-            actor="risk-engine",
-            reason=f"lane {row.lane}: {reasons}",
-        )
-    )
-    return events
+
+
+def first_events(row: Declaration, actor: str) -> list[DeclarationEvent]:
+    values = {"risk_rules": row.risk_rules, "submitted_at": row.submitted_at, "status": row.status, "lane": row.lane}
+    return [DeclarationEvent(declaration_id=row.id, **e) for e in first_event_values(values, actor)]
 
 
 def find_by_reference(session: Session, org_id: int | None, reference: str) -> Declaration | None:
@@ -236,17 +251,50 @@ def find_by_reference(session: Session, org_id: int | None, reference: str) -> D
     ).scalar_one_or_none()
 
 
-def submit(session: Session, principal: Principal, raw: Any, *, today: date | None = None) -> tuple[Declaration, bool]:
-    """Store one declaration; a repeat of the same client reference returns the first (and False)."""
-    if isinstance(raw, dict) and isinstance(raw.get("client_reference"), str):
-        existing = find_by_reference(session, principal.organisation_id, raw["client_reference"])
-        if existing is not None:
-            return existing, False
-    prepared = prepare(session, raw, today=today)
-    row = to_row(prepared, principal.organisation_id, raw)
-    session.add(row)
-    session.flush()
-    session.add_all(first_events(row, principal.actor))
+@dataclass(frozen=True)
+class Checked:
+    """A declaration validated and assessed, with the lookups that need no write lock."""
+
+    raw: dict[str, Any]
+    data: DeclarationInput
+    book: RuleBook
+    assessment: Assessment
+    trusted: bool
+    watch: tuple[str, ...]
+
+
+def check(session: Session, raw: Any, *, today: date | None = None) -> Checked:
+    """Everything that does not depend on other declarations: parse, assess, the simplified-route
+    limit, trusted-trader status and the watch list (run outside the write lock)."""
+    data = fast_declaration(raw, today=today) or parse_declaration(raw, today=today)
+    s = data.shipment
+    book = rulebook_for(session, s.destination, s.on)
+    assessment = assess(s, book)
+    _check_eligible(assessment, book)
+    trusted = is_trusted_trader(session, data.seller_business_id, s.destination, s.on)
+    watch = store.watched(session, s.destination, data.consignor.key(), data.consignee.key())
+    return Checked(cast(dict[str, Any], raw), data, book, assessment, trusted, watch)
+
+
+def save(session: Session, principal: Principal, checked: Checked) -> tuple[Declaration, bool]:
+    """Decide the lane and store; call inside `write_lock()` and commit before leaving it, so the
+    next declaration's split-shipment history includes this one. A client reference already
+    stored returns that declaration (and False) and writes nothing."""
+    data, s = checked.data, checked.data.shipment
+    profile = load_profile(s.destination)
+    audit.hold_head(session)  # PostgreSQL: the checks below then see every earlier declaration
+    since = utcnow() - timedelta(hours=profile.split_window_hours)
+    found = store.history(
+        session, principal.organisation_id, data.client_reference, s.destination, data.consignee.key(), since
+    )
+    if found.existing_id is not None:
+        return session.get_one(Declaration, found.existing_id), False
+    decision = _decide(data, checked.assessment, checked.book, profile, checked.trusted, checked.watch, found.recent)
+    values = row_values(
+        Prepared(data, checked.assessment, decision, checked.trusted), principal.organisation_id, checked.raw
+    )
+    row = Declaration(**values)  # not added to the session: the row is written by the Core insert below
+    row.id = store.add(session, values, first_event_values(values, principal.actor))
     audit.record(
         session,
         principal,
@@ -258,6 +306,32 @@ def submit(session: Session, principal: Principal, raw: Any, *, today: date | No
         after={"status": row.status, "lane": row.lane, "reference": row.client_reference},
     )
     return row, True
+
+
+def repeat_of(session: Session, principal: Principal, raw: Any) -> Declaration | None:
+    """The declaration already stored under RAW's client reference, if any."""
+    if isinstance(raw, dict) and isinstance(raw.get("client_reference"), str):
+        return find_by_reference(session, principal.organisation_id, raw["client_reference"])
+    return None
+
+
+def submit(
+    session: Session, principal: Principal, raw: Any, *, today: date | None = None, commit: bool = False
+) -> tuple[Declaration, bool]:
+    """Store one declaration; a repeat of the same client reference returns the first (and False),
+    whatever the repeat's body now says."""
+    try:
+        checked = check(session, raw, today=today)
+    except CrossborderError:
+        existing = repeat_of(session, principal, raw)  # only on this path: a stored repeat is answered
+        if existing is None:
+            raise
+        return existing, False
+    with write_lock():
+        row, created = save(session, principal, checked)
+        if commit:
+            session.commit()
+    return row, created
 
 
 def get(session: Session, principal: Principal, declaration_id: int) -> Declaration:

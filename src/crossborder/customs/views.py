@@ -11,19 +11,25 @@ from crossborder.customs.declarations import refund_due
 from crossborder.customs.models import Declaration, DeclarationEvent
 from crossborder.reference import get_registry
 
+_units: dict[int, dict[str, Decimal]] = {}
+
+
+def _unit(currency: str) -> Decimal:
+    """The currency's smallest unit (0.01 for two minor units); kept per loaded registry."""
+    registry = get_registry()
+    units = _units.get(id(registry))
+    if units is None:
+        _units.clear()
+        units = _units[id(registry)] = {}
+        for code in registry.member_states():
+            money = registry.country(code).currency
+            units.setdefault(money.code, Decimal(1).scaleb(-money.minor_units))
+    return units.get(currency, Decimal("0.01"))
+
 
 def _money(value: Decimal, currency: str) -> str:
     """An amount padded to its currency's minor unit, as the assessment shows it."""
-    registry = get_registry()
-    minor = next(
-        (
-            registry.country(c).currency.minor_units
-            for c in registry.member_states()
-            if registry.country(c).currency.code == currency
-        ),
-        2,
-    )
-    return format(Decimal(value).quantize(Decimal(1).scaleb(-minor), rounding=ROUND_HALF_UP), "f")
+    return format(Decimal(value).quantize(_unit(currency), rounding=ROUND_HALF_UP), "f")
 
 
 def sees_risk(viewer: Principal, destination: str) -> bool:

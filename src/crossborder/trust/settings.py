@@ -101,4 +101,10 @@ def scheme_documents() -> dict[str, Any]:
 
 
 def trust_list_document() -> dict[str, Any]:
+    """The trust list, parsed again only when the file changes (customs asks per declaration)."""
+    return _trust_list((DATA_DIR / "trustlist.yaml").stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=1)
+def _trust_list(_modified: int) -> dict[str, Any]:
     return _load("trustlist.yaml")

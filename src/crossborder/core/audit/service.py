@@ -10,14 +10,15 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.audit.models import AuditEntry, AuditHead
 from crossborder.core.dates import utcnow
+from crossborder.core.db import insert_ignoring
 
 GENESIS = "0" * 64
 
@@ -63,6 +64,35 @@ def _hashed_fields(
     }
 
 
+_ENTRIES = cast(Table, AuditEntry.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
+# Built once: executing a prepared Core statement skips the ORM's per-call statement building.
+_TAKE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=_HEAD.c.seq + 1).returning(_HEAD.c.seq, _HEAD.c.hash)
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(hash=bindparam("new_hash"))
+_ADD_ENTRY = insert(_ENTRIES)
+_HOLD_HEAD = select(_HEAD.c.seq).where(_HEAD.c.id == 1).with_for_update()
+
+
+def hold_head(session: Session) -> None:
+    """Take the head-row lock now, before the entry is appended: what the transaction reads next,
+    it reads in the chain's order (a declaration's duplicate and split-shipment checks see every
+    declaration committed before). PostgreSQL only: on SQLite, `write_lock()` orders the writers."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.connection().execute(_HOLD_HEAD)
+
+
+def _take_head(connection: Connection, session: Session) -> tuple[int, str]:
+    """The next sequence number and the previous entry's hash, with the head row locked until the
+    transaction ends. An UPDATE, not a SELECT: on SQLite the transaction becomes a write transaction
+    here, before the head is read, so two writers can never both read the same head; on PostgreSQL
+    the row lock makes concurrent appenders queue in one order."""
+    found = connection.execute(_TAKE_HEAD).one_or_none()
+    if found is None:  # the first entry ever (or an emptied table): create the head, then take it
+        connection.execute(insert_ignoring(session, _HEAD), {"id": 1, "seq": 0, "hash": GENESIS})
+        found = connection.execute(_TAKE_HEAD).one()
+    return int(found[0]), str(found[1])
+
+
 def record(
     session: Session,
     principal: Principal,
@@ -75,15 +105,13 @@ def record(
     before: Any = None,
     after: Any = None,
     detail: str = "",
-) -> AuditEntry:
-    """Append one entry in the caller's transaction: if the change rolls back, so does its entry."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
+) -> str:
+    """Append one entry in the caller's transaction (if the change rolls back, so does its entry);
+    returns the entry's hash. Three statements: take the head, insert the entry, move the head."""
+    session.flush()  # the caller's pending changes are written first, as their SQL order shows
+    connection = session.connection()  # Core statements in the caller's transaction, without the ORM layer
+    seq, prev_hash = _take_head(connection, session)
     at = utcnow()
-    seq = head.seq + 1
     fields = _hashed_fields(
         seq,
         at,
@@ -97,26 +125,27 @@ def record(
         digest(after),
         detail,
     )
-    entry_hash = _entry_hash(fields, head.hash)
-    entry = AuditEntry(
-        seq=seq,
-        at=at,
-        actor=principal.actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        country=country,
-        organisation_id=organisation_id,
-        before_digest=fields["before"],
-        after_digest=fields["after"],
-        detail=detail,
-        prev_hash=head.hash,
-        hash=entry_hash,
+    entry_hash = _entry_hash(fields, prev_hash)
+    connection.execute(
+        _ADD_ENTRY,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": principal.actor,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": str(entity_id),
+            "country": country,
+            "organisation_id": organisation_id,
+            "before_digest": fields["before"],
+            "after_digest": fields["after"],
+            "detail": detail,
+            "prev_hash": prev_hash,
+            "hash": entry_hash,
+        },
     )
-    session.add(entry)
-    head.seq, head.hash = seq, entry_hash
-    session.flush()
-    return entry
+    connection.execute(_MOVE_HEAD, {"new_hash": entry_hash})
+    return entry_hash
 
 
 @dataclass(frozen=True)
@@ -160,8 +189,13 @@ def verify(entries: Iterable[AuditEntry], head: AuditHead | None = None) -> Veri
 
 
 def verify_chain(session: Session) -> VerifyResult:
-    entries = session.execute(select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)).scalars()
-    head = session.get(AuditHead, 1)
+    # Read afresh: appends are Core statements, behind the session's identity map.
+    entries = session.execute(
+        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000, populate_existing=True)
+    ).scalars()
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     return verify(entries, head)
 
 

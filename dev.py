@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 CHROMIUM = Path("/usr/bin/chromium")
+NOTO_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
@@ -41,15 +42,18 @@ def ensure_venv(extras: str) -> None:
     stamp.write_text(wanted.hexdigest())
 
 
-def ensure_chromium() -> None:
-    """Browser tests drive Debian's Chromium; install it when we can (root with apt)."""
-    if CHROMIUM.exists():
+def ensure_system_packages() -> None:
+    """Browser tests drive Debian's Chromium and PDF rendering needs Unicode fonts (Thai, Khmer,
+    Lao, Burmese, Vietnamese); install what is missing when we can (root with apt)."""
+    wanted = {CHROMIUM: "chromium", NOTO_FONT: "fonts-noto-core"}
+    missing = [package for path, package in wanted.items() if not path.exists()]
+    if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
         run("apt-get", "update", "-q")
-        run("apt-get", "install", "-y", "-q", "chromium")
+        run("apt-get", "install", "-y", "-q", *missing)
     else:
-        print("note: /usr/bin/chromium is missing and cannot be installed here; browser tests will be skipped")
+        print(f"note: {', '.join(missing)} missing and cannot be installed here; tests that need them are skipped")
 
 
 def serve(extra: list[str]) -> None:
@@ -59,7 +63,7 @@ def serve(extra: list[str]) -> None:
 
 def test(extra: list[str]) -> None:
     ensure_venv("test")
-    ensure_chromium()
+    ensure_system_packages()
     run(VENV / "bin" / "ruff", "check", "src", "tests", "bench", "dev.py")
     run(VENV / "bin" / "mypy", "src")
     run(PY, "-m", "pytest", "-q", *extra)

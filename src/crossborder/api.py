@@ -8,6 +8,8 @@ from crossborder.core.access.api import router as access_router
 from crossborder.core.audit.api import router as audit_router
 from crossborder.customs.api import router as customs_router
 from crossborder.customs.prearrival_api import router as prearrival_router
+from crossborder.documents.api import router as documents_router
+from crossborder.exchange.api import router as exchange_router
 from crossborder.reference.api import router as reference_router
 from crossborder.trust.api import router as trust_router
 from crossborder.trust.applications_api import router as trust_applications_router
@@ -18,5 +20,7 @@ api_router.include_router(access_router)
 api_router.include_router(audit_router)
 api_router.include_router(customs_router)
 api_router.include_router(prearrival_router)
+api_router.include_router(documents_router)
 api_router.include_router(trust_router)
 api_router.include_router(trust_applications_router)
+api_router.include_router(exchange_router)

@@ -16,6 +16,7 @@ from crossborder.core.errors import FieldError
 from crossborder.core.http import RequestMiddleware
 from crossborder.core.settings import get_settings
 from crossborder.customs.api import MANIFEST_PATH
+from crossborder.exchange.settings import INBOX_PATH, exchange_settings
 from crossborder.reference import get_registry
 from crossborder.trust.application_settings import application_settings
 from crossborder.trust.applications_api import EVIDENCE_PATH
@@ -67,6 +68,7 @@ def create_app() -> FastAPI:
             WEB_EVIDENCE_PATH: application_settings().max_file_bytes + 64 * 1024,
             "/api/v1/trust/signatures": trust_settings().max_sign_upload_bytes + 64 * 1024,
             "/api/v1/trust/signatures/verify": trust_settings().max_sign_upload_bytes + 64 * 1024,
+            INBOX_PATH: exchange_settings().max_body_bytes,
         },
     )
     return app

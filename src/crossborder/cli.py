@@ -10,6 +10,8 @@ from crossborder.core.cli import apikey_app, audit_app, db_app, org_app, user_ap
 from crossborder.customs.cli import app as customs_app
 from crossborder.customs.prearrival_cli import app as prearrival_app
 from crossborder.demo.cli import app as demo_app
+from crossborder.documents.cli import app as documents_app
+from crossborder.exchange.cli import app as exchange_app
 from crossborder.reference.cli import app as reference_app
 from crossborder.trust.cli import app as trust_app
 
@@ -24,6 +26,8 @@ app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(trust_app, name="trust")
+app.add_typer(documents_app, name="documents")
+app.add_typer(exchange_app, name="exchange")
 
 
 @app.command()

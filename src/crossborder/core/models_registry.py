@@ -7,6 +7,8 @@ from crossborder.core.audit import models as _audit  # noqa: F401
 from crossborder.core.db import Base
 from crossborder.customs import models as _customs  # noqa: F401
 from crossborder.customs import prearrival as _prearrival  # noqa: F401
+from crossborder.documents import models as _documents  # noqa: F401
+from crossborder.exchange import models as _exchange  # noqa: F401
 from crossborder.trust import application_models as _trust_applications  # noqa: F401
 from crossborder.trust import business_models as _trust_businesses  # noqa: F401
 from crossborder.trust import esign_models as _trust_esign  # noqa: F401

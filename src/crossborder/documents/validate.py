@@ -23,6 +23,8 @@ def register(doc_type: str, validator: Validator) -> None:
 def _load() -> None:
     """Import the modules that register validators (kept lazy so importing this module is cheap)."""
     # Each document type's owner adds one import line here; the imported module calls `register`.
+    import crossborder.documents.forms_types  # noqa: F401
+    from crossborder.documents import ubl_validate  # noqa: F401
 
 
 def document_types() -> list[str]:

@@ -252,3 +252,31 @@ def test_message_status_is_visible_to_this_nodes_authorities_only(client: TestCl
     assert client.get("/api/v1/exchange/messages?direction=in", headers=f.bearer(shop)).json()["messages"] == []
     assert client.get(f"/api/v1/exchange/messages/{env.message_id}", headers=f.bearer(shop)).status_code == 404
     assert client.get(f"/api/v1/exchange/messages/{uuid.uuid4()}", headers=f.bearer(admin)).status_code == 404
+
+
+def test_received_documents_are_kept_for_this_states_authorities(client: TestClient, peer: Peer, db: Session) -> None:
+    from crossborder.documents.models import StoredDocument
+
+    payload = doc()
+    body, env = peer.message(payload)
+    client.post(INBOX_PATH, json=body)
+    rejected_payload = b'{"amount": -3}'
+    client.post(INBOX_PATH, json=peer.message(rejected_payload)[0])
+    db.rollback()
+    kept = {r.content: r for r in db.execute(select(StoredDocument)).scalars()}
+    assert set(kept) == {payload, rejected_payload}  # the rejected one too, as evidence
+    accepted = kept[payload]
+    assert (accepted.organisation_id, accepted.country, accepted.received_from, accepted.valid) == (
+        None, exchange_settings().country, peer.node_id, True
+    )  # fmt: skip
+    assert kept[rejected_payload].valid is False and kept[rejected_payload].validation["errors"]
+    audit = db.execute(select(AuditEntry).where(AuditEntry.entity_id == env.message_id)).scalar_one()
+    assert audit.action == "exchange.message.accepted"
+    _, authority = f.caller(db, Role.admin, country=exchange_settings().country)
+    seen = client.get(f"/api/v1/documents/{accepted.id}", headers=f.bearer(authority))
+    assert seen.status_code == 200, seen.text
+    _, shop = f.caller(db, Role.business_user, country="VN")
+    assert client.get(f"/api/v1/documents/{accepted.id}", headers=f.bearer(shop)).status_code == 404
+    client.post(INBOX_PATH, json=body)  # a repeat keeps one copy
+    db.rollback()
+    assert db.execute(select(func.count()).select_from(StoredDocument)).scalar_one() == 2

@@ -5,10 +5,10 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
@@ -28,7 +28,7 @@ from crossborder.customs.models import WatchListEntry
 from crossborder.customs.schemas import ActionIn, DeclarationDoc, ShipmentDoc, WatchListIn, body_doc
 from crossborder.customs.settings import customs_settings
 from crossborder.customs.shipment import parse_shipment
-from crossborder.customs.views import declaration_out
+from crossborder.customs.views import declaration_out, document_record
 
 router = APIRouter(prefix="/customs", tags=["customs"])
 MANIFEST_PATH = "/api/v1/customs/manifests"
@@ -84,6 +84,26 @@ def list_declarations(
 def get_declaration(declaration_id: int, db: DB, caller: Caller) -> dict[str, Any]:
     row = service.get(db, caller, declaration_id)
     return declaration_out(row, service.events(db, row), caller)
+
+
+@router.get("/declarations/{declaration_id}/documents/{kind}")
+def declaration_document(
+    declaration_id: int, kind: Literal["invoice", "origin"], db: DB, caller: Caller
+) -> dict[str, Any]:
+    """The record of a document the declaration points to, for whoever may see the declaration
+    (the destination's customs among them, wherever the document was stored)."""
+    return document_record(service.attached_document(db, caller, declaration_id, kind))
+
+
+@router.get("/declarations/{declaration_id}/documents/{kind}/content")
+def declaration_document_content(
+    declaration_id: int, kind: Literal["invoice", "origin"], db: DB, caller: Caller
+) -> Response:
+    """The exact bytes of that document (their SHA-256 is in its record and the ETag)."""
+    row = service.attached_document(db, caller, declaration_id, kind)
+    name = f"{row.id}.{'json' if row.media_type == 'application/json' else 'xml'}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "ETag": f'"{row.sha256}"'}
+    return Response(row.content, media_type=row.media_type, headers=headers)
 
 
 @router.post("/declarations/{declaration_id}/actions")

@@ -1,5 +1,5 @@
 """The low-value declaration data set (WCO IRG / EU H7 model): a shipment plus its parties,
-transport and references. Validation lists every bad field at once."""
+transport, references and the trade documents it points to. Validation lists every bad field at once."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from crossborder.customs.shipment import Shipment, parse_shipment
 
 PARTY_FIELDS = ("name", "address", "country")
 _REFERENCE = re.compile(r"^[A-Za-z0-9._:/-]{1,100}$")
+# Stored documents are named by a UUID in the form the documents API gives it.
+_DOCUMENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+DOCUMENT_KINDS = ("invoice", "origin")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,15 @@ class Party:
 
 
 @dataclass(frozen=True)
+class DocumentRefs:
+    """Ids of stored trade documents: the commercial invoice (ubl-invoice) and the proof of ATIGA
+    origin (form-d). Only their shape is read here; `declarations.check` verifies what they are."""
+
+    invoice: str | None = None
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
 class DeclarationInput:
     client_reference: str
     shipment: Shipment
@@ -41,6 +53,7 @@ class DeclarationInput:
     seller_business_id: str | None
     carrier: str | None
     tracking_number: str | None
+    documents: DocumentRefs | None = None
 
 
 def party_key(name: str, address: str, country: str) -> str:
@@ -71,6 +84,31 @@ def _party(raw: Any, path: str, errors: list[FieldError]) -> Party | None:
 DECLARATION_FIELDS = frozenset(
     {"client_reference", "consignor", "consignee", "seller_business_id", "carrier", "tracking_number"}
 )
+# Not in DECLARATION_FIELDS, which the fast parser accepts: a body naming documents always takes
+# this thorough parser, so its references are never dropped.
+_ACCEPTED = DECLARATION_FIELDS | {"documents"}
+
+
+def _documents(raw: Any, errors: list[FieldError]) -> DocumentRefs | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        errors.append(FieldError("documents", "must be an object with invoice and/or origin document ids", raw))
+        return None
+    before = len(errors)
+    ids: dict[str, str | None] = {}
+    for kind in DOCUMENT_KINDS:
+        value = raw.get(kind)
+        if value is not None and (not isinstance(value, str) or not _DOCUMENT_ID.match(value)):
+            errors.append(FieldError(f"documents.{kind}", "must be a stored document's id (a UUID)", value))
+        ids[kind] = value if isinstance(value, str) else None
+    errors.extend(
+        FieldError(f"documents.{k}", f"unknown field: documents are {' and '.join(DOCUMENT_KINDS)}", raw[k])
+        for k in sorted(set(raw) - set(DOCUMENT_KINDS), key=str)
+    )
+    if len(errors) > before or not any(ids.values()):
+        return None
+    return DocumentRefs(**ids)
 
 
 def parse_declaration(raw: Any, *, today: date | None = None) -> DeclarationInput:
@@ -79,7 +117,7 @@ def parse_declaration(raw: Any, *, today: date | None = None) -> DeclarationInpu
     errors: list[FieldError] = []
     shipment: Shipment | None = None
     try:
-        shipment = parse_shipment(raw, extra_fields=DECLARATION_FIELDS, today=today)
+        shipment = parse_shipment(raw, extra_fields=_ACCEPTED, today=today)
     except ValidationFailed as exc:
         errors.extend(exc.errors)
     reference = raw.get("client_reference")
@@ -93,6 +131,7 @@ def parse_declaration(raw: Any, *, today: date | None = None) -> DeclarationInpu
         if value is not None and (not isinstance(value, str) or len(value) > 64):
             errors.append(FieldError(key, "must be text of at most 64 characters", value))
         optional[key] = value.strip() if isinstance(value, str) and value.strip() else None
+    documents = _documents(raw.get("documents"), errors)
     if shipment is not None and consignee is not None and consignee.country != shipment.destination:
         errors.append(FieldError("consignee.country", "must be the destination country", consignee.country))
     if shipment is not None and consignor is not None and consignor.country != shipment.origin:
@@ -108,4 +147,5 @@ def parse_declaration(raw: Any, *, today: date | None = None) -> DeclarationInpu
         optional["seller_business_id"],
         optional["carrier"],
         optional["tracking_number"],
+        documents,
     )

@@ -1,6 +1,7 @@
 """The statements a single declaration costs, built once as Core statements (no ORM unit of work,
 no statement building per request): the watch-list check, one query for both the client
-reference and the consignee's recent parcels, and the inserts of the row and its first events."""
+reference and the consignee's recent parcels, and the inserts of the row, its first events and its
+links to stored trade documents."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
-from crossborder.customs.models import Declaration, DeclarationEvent, WatchListEntry
+from crossborder.customs.models import Declaration, DeclarationDocuments, DeclarationEvent, WatchListEntry
 
 _DECLARATIONS = cast(Table, Declaration.__table__)
 _EVENTS = cast(Table, DeclarationEvent.__table__)
+_DOCUMENTS = cast(Table, DeclarationDocuments.__table__)
 _WATCH = cast(Table, WatchListEntry.__table__)
 
 _WATCHED = select(_WATCH.c.label).where(
@@ -42,6 +44,7 @@ _HISTORY = _history(_DECLARATIONS.c.submitter_org_id == bindparam("org"))
 _HISTORY_NO_ORG = _history(_DECLARATIONS.c.submitter_org_id.is_(None))
 _ADD_DECLARATION = insert(_DECLARATIONS).returning(_DECLARATIONS.c.id)
 _ADD_EVENTS = insert(_EVENTS)
+_ADD_DOCUMENTS = insert(_DOCUMENTS)
 
 
 def watched(session: Session, destination: str, consignor_key: str, consignee_key: str) -> tuple[str, ...]:
@@ -87,9 +90,13 @@ def history(
     return History(existing, tuple(recent))
 
 
-def add(session: Session, values: dict[str, Any], events: list[dict[str, Any]]) -> int:
-    """Insert the declaration, then its events (which need its id); returns the id."""
+def add(
+    session: Session, values: dict[str, Any], events: list[dict[str, Any]], documents: dict[str, Any] | None = None
+) -> int:
+    """Insert the declaration, then its events and its document links (which need its id); returns the id."""
     connection = session.connection()  # Core on the session's connection: same transaction, no ORM layer
     declaration_id = int(connection.execute(_ADD_DECLARATION, values).scalar_one())
     connection.execute(_ADD_EVENTS, [{**e, "declaration_id": declaration_id} for e in events])
+    if documents is not None:
+        connection.execute(_ADD_DOCUMENTS, {**documents, "declaration_id": declaration_id})
     return declaration_id

@@ -1,5 +1,5 @@
-"""Tables of the customs capability: tariff lines, exchange rates, declarations and their
-events, watch lists, manifests."""
+"""Tables of the customs capability: tariff lines, exchange rates, declarations with their events
+and the trade documents they point to, watch lists, manifests."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crossborder.core.dates import utcnow
 from crossborder.core.db import Base, ExactDecimal, UTCDateTime
@@ -84,6 +84,22 @@ class Declaration(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     manifest_id: Mapped[int | None] = mapped_column(ForeignKey("customs_manifests.id"), nullable=True, index=True)
+    # Loaded with the declaration (one IN query per listing); written only by declaration_store.
+    documents: Mapped[DeclarationDocuments | None] = relationship(lazy="selectin", viewonly=True)
+
+
+class DeclarationDocuments(Base):
+    """The stored trade documents a declaration points to, and what backs its ATIGA origin claims
+    ("none": claimed without a document, e.g. a paper certificate; "e-form-d": a verified e-Form D).
+    A row only for declarations with a document or a claim. Kept beside customs_declarations rather
+    than as its columns because manifests write that table in bulk with exactly its columns."""
+
+    __tablename__ = "customs_declaration_documents"
+
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("customs_declarations.id"), primary_key=True)
+    invoice_document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    origin_document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    origin_evidence: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class DeclarationEvent(Base):

@@ -41,6 +41,15 @@ class PartyDoc(BaseModel):
     country: str
 
 
+class DocumentsDoc(BaseModel):
+    invoice: str | None = Field(None, description="Id of a stored, valid ubl-invoice you may see (documents API)")
+    origin: str | None = Field(
+        None,
+        description="Id of a stored e-Form D backing the lines that claim ATIGA origin: one you may see, or one "
+        "received from another node for import into the destination. Each claiming line must be certified by it.",
+    )
+
+
 class DeclarationDoc(ShipmentDoc):
     client_reference: str = Field(description="Your reference: repeating it returns the first declaration")
     consignor: PartyDoc
@@ -48,6 +57,9 @@ class DeclarationDoc(ShipmentDoc):
     seller_business_id: str | None = None
     carrier: str | None = None
     tracking_number: str | None = None
+    documents: DocumentsDoc | None = Field(
+        None, description="Stored trade documents the declaration points to; a claim without one is recorded as such"
+    )
 
 
 class ActionIn(BaseModel):

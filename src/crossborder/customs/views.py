@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import Role
-from crossborder.customs.declarations import refund_due
+from crossborder.customs.declarations import NO_EVIDENCE, refund_due
 from crossborder.customs.models import Declaration, DeclarationEvent
 from crossborder.reference import get_registry
+
+if TYPE_CHECKING:
+    from crossborder.documents.models import StoredDocument
 
 _units: dict[int, dict[str, Decimal]] = {}
 
@@ -40,6 +43,37 @@ def sees_risk(viewer: Principal, destination: str) -> bool:
     return viewer.is_regional or viewer.country == destination
 
 
+# Document kinds as declarations name them, and the document type each must be.
+DOCUMENT_TYPES = {"invoice": "ubl-invoice", "origin": "form-d"}
+
+
+def _claims_origin(data: dict[str, Any]) -> bool:
+    lines = data.get("lines")
+    return isinstance(lines, list) and any(isinstance(x, dict) and x.get("origin_claim") is True for x in lines)
+
+
+def documents_out(row: Declaration) -> tuple[dict[str, Any], str | None]:
+    """The documents a declaration points to (id, type, where to read it) and what backs its ATIGA claims."""
+    links = row.documents
+    out: dict[str, Any] = dict.fromkeys(DOCUMENT_TYPES)
+    if links is not None:
+        for kind, document_id in (("invoice", links.invoice_document_id), ("origin", links.origin_document_id)):
+            if document_id is not None:
+                href = f"/api/v1/customs/declarations/{row.id}/documents/{kind}"
+                out[kind] = {"id": document_id, "type": DOCUMENT_TYPES[kind], "href": href}
+        return out, links.origin_evidence
+    # Manifest lines are stored in bulk with no link row; they cannot name documents, so a claim
+    # there rests on paper evidence at most.
+    return out, NO_EVIDENCE if _claims_origin(row.data) else None
+
+
+def document_record(row: StoredDocument) -> dict[str, Any]:
+    """A document a declaration points to, as the documents API shows its record."""
+    from crossborder.documents.service import document_out  # imported when used: it loads the PDF renderer
+
+    return document_out(row)
+
+
 def declaration_out(row: Declaration, events: list[DeclarationEvent] | None, viewer: Principal) -> dict[str, Any]:
     risk = sees_risk(viewer, row.destination)
     out: dict[str, Any] = {
@@ -64,6 +98,7 @@ def declaration_out(row: Declaration, events: list[DeclarationEvent] | None, vie
         # Returned goods: the duty and border tax assessed are refundable (drawback).
         "refund_due": _money(refund_due(row), row.currency) if row.status == "returned" else None,
     }
+    out["documents"], out["origin_evidence"] = documents_out(row)
     if events is not None:
         out["assessment"] = row.assessment if risk else {k: v for k, v in row.assessment.items() if k != "risk"}
         out["events"] = [

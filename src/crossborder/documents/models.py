@@ -21,7 +21,8 @@ class StoredDocument(Base):
     document_type: Mapped[str] = mapped_column(String(40), index=True)
     document_number: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the document's own id
     client_reference: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # None for a document received from another node: it belongs to this member state's authorities.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True, nullable=True)
     country: Mapped[str] = mapped_column(String(8), index=True)  # the owner's member state, for scope
     received_from: Mapped[str | None] = mapped_column(String(64), nullable=True)  # sending node, when received
     media_type: Mapped[str] = mapped_column(String(64))

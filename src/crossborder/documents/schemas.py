@@ -27,7 +27,7 @@ class DocumentOut(BaseModel):
     document_type: str
     document_number: str | None = Field(description="The document's own number (permit, certificate or invoice)")
     client_reference: str | None
-    organisation_id: int
+    organisation_id: int | None  # None: received from another node, held by the member state
     country: str
     received_from: str | None = Field(description="The node that sent it; null when uploaded here")
     media_type: str

@@ -181,6 +181,41 @@ def store(
     return row, True
 
 
+def store_received(
+    session: Session,
+    principal: Principal,
+    doc_type: str,
+    payload: bytes,
+    result: dict[str, Any],
+    *,
+    country: str,
+    received_from: str,
+    message_id: str,
+) -> StoredDocument:
+    """Keep a document another node sent (valid or not, as evidence) for this member state's
+    authorities: no owning organisation, scoped by `country`. `result` is the validation report
+    the inbox already made, so the document is not validated twice. The caller commits."""
+    row = StoredDocument(
+        id=str(uuid.uuid4()),
+        document_type=doc_type,
+        document_number=_document_number(doc_type, payload),
+        client_reference=f"message:{message_id}",
+        organisation_id=None,
+        country=country,
+        received_from=received_from,
+        media_type=media_type(doc_type),
+        sha256=hashlib.sha256(payload).hexdigest(),
+        size=len(payload),
+        content=payload,
+        validation=result,
+        valid=bool(result["valid"]),
+        created_by=principal.actor,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
 def get(session: Session, principal: Principal, document_id: str) -> StoredDocument:
     """A document within the caller's scope; out of scope answers exactly like absent."""
     row = session.get(StoredDocument, document_id)

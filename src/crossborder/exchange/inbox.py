@@ -31,8 +31,9 @@ from crossborder.core.audit import service as audit
 from crossborder.core.dates import utcnow
 from crossborder.core.db import write_lock
 from crossborder.core.errors import ValidationFailed
+from crossborder.documents import service as documents
 from crossborder.documents.issues import Issue, is_valid
-from crossborder.documents.validate import validate_document
+from crossborder.documents.validate import document_types, validate_document
 from crossborder.exchange import envelope, identity, nodes, receipts
 from crossborder.exchange.envelope import Envelope, Failure, Limits
 from crossborder.exchange.errors import EnvelopeRefused
@@ -171,6 +172,16 @@ def _store(
             "received_at": received,
         },
     )
+    # Accepted or not, the document is kept for this state's authorities (a rejected one as evidence);
+    # a type this node cannot read stays in the inbox row only.
+    document_id = None
+    if env.document_type in document_types():
+        document_id = documents.store_received(
+            session, principal, env.document_type, payload,
+            {"document_type": env.document_type, "valid": receipt.status == InStatus.accepted.value,
+             "errors": receipt.errors},
+            country=country, received_from=env.sender, message_id=env.message_id,
+        ).id  # fmt: skip
     audit.record(
         session,
         principal,
@@ -184,6 +195,7 @@ def _store(
             "payload_digest": env.payload_digest,
             "status": receipt.status,
             "receipt_id": receipt.receipt_id,
+            "document_id": document_id,
         },
         detail=f"received from {env.sender}",
     )

@@ -100,3 +100,32 @@ REASONS: dict[str, str] = {
 }
 
 BADGE_VERIFY = N_("verify live")  # the badge's call to action, after its standing
+
+# ---- paperless trade: documents and exchanged messages ----------------------------------------------
+
+DOCUMENT_TYPES: dict[str, str] = {
+    "ubl-invoice": N_("E-invoice (UBL 2.1)"),
+    "acdd": N_("ASEAN Customs Declaration Document (ACDD)"),
+    "form-d": N_("ATIGA e-Form D (certificate of origin)"),
+}
+
+SEVERITIES: dict[str, str] = {"fatal": N_("Error"), "warning": N_("Warning")}
+
+# Outbox and inbox statuses (exchange.models.OutStatus, InStatus).
+MESSAGE_STATUSES: dict[str, str] = {
+    "queued": N_("Queued"),
+    "sent": N_("Sending"),
+    "delivered": N_("Delivered"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
+    "failed": N_("Failed"),
+}
+
+# Why a receipt did not verify (exchange.receipts.REASONS) in plain language.
+RECEIPT_REASONS: dict[str, str] = {
+    "malformed": N_("The receipt is not readable."),
+    "wrong_algorithm": N_("The receipt is signed with an algorithm that is not accepted."),
+    "unknown_key": N_("The key that signed the receipt is not registered for that node."),
+    "bad_signature": N_("The signature does not match: the receipt was altered or forged."),
+    "not_this_message": N_("The receipt answers another message, party or payload."),
+}

@@ -10,6 +10,8 @@ from crossborder.web.auth import load_user
 from crossborder.web.countries import router as countries_router
 from crossborder.web.customs_calculator import router as customs_calculator_router
 from crossborder.web.customs_declarations import router as customs_declarations_router
+from crossborder.web.documents_pages import router as documents_router
+from crossborder.web.exchange_pages import router as exchange_router
 from crossborder.web.pages import router as shell_router
 from crossborder.web.trust_applications import router as trust_applications_router
 from crossborder.web.trust_badge import router as trust_badge_router
@@ -32,3 +34,5 @@ web_router.include_router(trust_registry_router)
 web_router.include_router(trust_verify_router)
 web_router.include_router(trust_badge_router)
 web_router.include_router(trust_applications_router)
+web_router.include_router(documents_router)
+web_router.include_router(exchange_router)

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("document_type", sa.String(length=40), nullable=False),
         sa.Column("document_number", sa.String(length=100), nullable=True),
         sa.Column("client_reference", sa.String(length=100), nullable=True),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("country", sa.String(length=8), nullable=False),
         sa.Column("received_from", sa.String(length=64), nullable=True),
         sa.Column("media_type", sa.String(length=64), nullable=False),

@@ -10,6 +10,7 @@ Prints figures; never passes or fails.
     .venv/bin/python bench/customs_manifest.py --lines 200000       # quicker: 100k + 200k
     .venv/bin/python bench/customs_manifest.py --profile            # cProfile, 20k lines, compute
     .venv/bin/python bench/customs_manifest.py --profile --profile-persist   # ... persisted path
+    .venv/bin/python bench/customs_manifest.py --thorough           # every line on the thorough path (the old way)
 
 Every measurement runs in its own child process on its own throw-away SQLite database
 (CROSSBORDER_VAR_DIR / CROSSBORDER_DATABASE_URL point into a temp folder before crossborder is
@@ -90,6 +91,7 @@ def _clear(session: Any, source: Path, out: Path, persist: Any) -> Any:
         checkpoint_every=customs_settings().checkpoint_every,
         persist=persist,
         today=date.fromisoformat(MANIFEST_DATE),
+        compiled=os.environ.get("BENCH_THOROUGH") != "1",
     )
 
 
@@ -180,7 +182,8 @@ def describe(r: dict[str, Any]) -> str:
     rate = r["lines"] / r["seconds"]
     text = (
         f"{r['lines']:>9,} lines ({r['ok']:,} ok, {r['failed']:,} failed) in {r['seconds']:7.2f} s = "
-        f"{rate:9,.0f} lines/s | peak RSS {r['peak_mb']:6.1f} MB (baseline {r['baseline_mb']:.1f} MB, "
+        f"{rate:9,.0f} lines/s ({1e6 / rate:.1f} us/line) | peak RSS {r['peak_mb']:6.1f} MB "
+        f"(baseline {r['baseline_mb']:.1f} MB, "
         f"+{r['peak_mb'] - r['baseline_mb']:.1f} MB in clear_file) | results {r['out_bytes'] / 1e6:.0f} MB"
     )
     if r["mode"] == "persist":
@@ -201,6 +204,9 @@ def main() -> None:
     parser.add_argument("--profile-lines", type=int, default=20_000)
     parser.add_argument("--profile-persist", action="store_true", help="profile the persisted path")
     parser.add_argument("--skip-persist", action="store_true")
+    parser.add_argument(
+        "--thorough", action="store_true", help="every line on the thorough path (clear_file(compiled=False))"
+    )
     parser.add_argument("--tmp", type=Path, default=None, help="folder for manifests and databases (default: temp)")
     parser.add_argument("--child", choices=("compute", "persist", "profile-compute", "profile-persist"))
     parser.add_argument("--input", type=Path)
@@ -214,6 +220,8 @@ def main() -> None:
             child_measure(args.child, args.input, args.workdir)
         return
 
+    if args.thorough:
+        os.environ["BENCH_THOROUGH"] = "1"  # the children inherit it
     tmp = args.tmp or Path(tempfile.mkdtemp(prefix="crossborder-manifest-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
     own_tmp = args.tmp is None
@@ -228,7 +236,11 @@ def main() -> None:
         persist_lines = args.persist_lines or args.lines
         for n in sorted({*sizes, persist_lines}):
             generate(n, tmp / f"manifest-{n}.csv")
-        print(f"customs manifest clearing, {os.cpu_count()} CPUs, one process per measurement, date {MANIFEST_DATE}")
+        path = "thorough path only" if args.thorough else "compiled path, thorough fallback"
+        print(
+            f"customs manifest clearing ({path}), {os.cpu_count()} CPUs, one process per measurement, "
+            f"date {MANIFEST_DATE}, load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
         compute = []
         for n in sizes:
             r = run_child(["compute", "--input", str(tmp / f"manifest-{n}.csv")], tmp)
@@ -254,6 +266,8 @@ def main() -> None:
                 f"declarations/s ({persisted['stored']:,} stored of {persisted['lines']:,} lines), "
                 f"peak RSS {persisted['peak_mb']:.1f} MB"
             )
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"load average after: {load} (2 cores: above 2, other work shares them and figures come out low)")
     finally:
         if own_tmp:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from crossborder.cli import app as cli
 from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import OrgKind, Role
+from crossborder.customs import lookups
 from crossborder.customs.bulk import persist_batch
 from crossborder.customs.manifest import CSV_COLUMNS, clear_file
 from crossborder.customs.models import Declaration
@@ -177,3 +179,15 @@ def test_split_shipments_within_one_manifest_are_caught(db: Session, tmp_path: P
     results = read_results(out)
     assert "split_shipment" not in results[0]["rules"]  # type: ignore[operator]
     assert all("split_shipment" in r["rules"] and r["lane"] == "red" for r in results[2:])  # type: ignore[operator]
+
+
+def test_the_run_remembers_its_most_recent_consignees(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lookups, "RUN_MEMORY", 3)
+    memory = lookups.PreloadedLookups(db)
+    for key in ("a", "b", "c"):
+        memory.remember("MY", key, Decimal("10"))
+    memory.remember("MY", "a", Decimal("5"))  # a parcel again: "a" is the most recent now
+    memory.remember("MY", "d", Decimal("1"))  # one too many: "b", seen longest ago, is forgotten
+    assert memory.recent("MY", "b", 72) == ()
+    assert memory.recent("MY", "a", 72) == (Decimal("10"), Decimal("5"))
+    assert memory.recent("MY", "c", 72) == (Decimal("10"),)

@@ -1,20 +1,27 @@
-"""Storing assessed manifest lines in bulk: one transaction per batch, Core inserts (no ORM
-per row), lines whose client reference is already stored are skipped, so a resumed or
+"""Storing assessed manifest lines in bulk: one transaction per batch, plain tuples through one
+DBAPI executemany per table (compiled_store.py builds them; no ORM object, no per-row type
+processing), lines whose client reference is already stored are skipped, so a resumed or
 repeated manifest never duplicates a declaration."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Iterator
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.audit import service as audit
+from crossborder.core.dates import utcnow
 from crossborder.core.db import write_lock
+from crossborder.customs.compiled_csv import CompiledLine
+from crossborder.customs.compiled_store import EVENT, ROW, RowWriter, event_rows, statements
 from crossborder.customs.declarations import row_values
 from crossborder.customs.manifest import LineOutcome
-from crossborder.customs.models import Declaration, DeclarationEvent
+from crossborder.customs.models import Declaration
+
+IN_CHUNK = 500  # references per IN (...) query: well under every engine's limit on bound parameters
 
 
 def persist_batch(*args: Any, **kwargs: Any) -> int:
@@ -23,68 +30,55 @@ def persist_batch(*args: Any, **kwargs: Any) -> int:
         return _persist_batch(*args, **kwargs)
 
 
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+def _ids(session: Session, org_id: int | None, references: list[str]) -> dict[str, int]:
+    """Stored declarations of the organisation among REFERENCES: reference -> id."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(references):
+        rows = session.execute(
+            select(Declaration.client_reference, Declaration.id).where(
+                Declaration.submitter_org_id == org_id, Declaration.client_reference.in_(chunk)
+            )
+        )
+        found.update((reference, declaration_id) for reference, declaration_id in rows)
+    return found
+
+
 def _persist_batch(
-    session: Session, principal: Principal, outcomes: list[LineOutcome], manifest_id: int | None = None
+    session: Session,
+    principal: Principal,
+    outcomes: list[LineOutcome | CompiledLine],
+    manifest_id: int | None = None,
 ) -> int:
-    good = [o for o in outcomes if o.prepared is not None]
+    good = [o for o in outcomes if o.ok]
     if not good:
         return 0
-    references = [o.prepared.data.client_reference for o in good]  # type: ignore[union-attr]
-    stored = set(
-        session.execute(
-            select(Declaration.client_reference).where(
-                Declaration.submitter_org_id == principal.organisation_id, Declaration.client_reference.in_(references)
-            )
-        ).scalars()
-    )
-    rows: list[dict[str, Any]] = []
+    org_id = principal.organisation_id
+    stored = _ids(session, org_id, [o.reference for o in good])
+    connection = session.connection()
+    writer = RowWriter(connection.dialect, org_id, manifest_id, utcnow())
+    rows: list[tuple[Any, ...]] = []
     seen: set[str] = set()
     for outcome in good:
-        prepared = outcome.prepared
-        assert prepared is not None
-        reference = prepared.data.client_reference
+        reference = outcome.reference
         if reference in stored or reference in seen:
             continue
         seen.add(reference)
-        rows.append(row_values(prepared, principal.organisation_id, outcome.raw or {}, manifest_id))
+        if isinstance(outcome, CompiledLine):
+            rows.append(writer.compiled(outcome))
+        else:
+            assert outcome.prepared is not None  # a good outcome
+            rows.append(writer.thorough(row_values(outcome.prepared, org_id, outcome.raw or {}, manifest_id)))
     if not rows:
         return 0
-    # Plain executemany (no RETURNING, which SQLAlchemy splits into many small statements),
-    # then one query for the new ids.
-    # Core executemany on the table: the ORM bulk path emits one statement per row here.
-    connection = session.connection()
-    connection.execute(insert(cast(Table, Declaration.__table__)), rows)
-    ids = session.execute(
-        select(Declaration.client_reference, Declaration.id).where(
-            Declaration.submitter_org_id == principal.organisation_id, Declaration.client_reference.in_(seen)
-        )
-    )
-    by_reference = dict(ids.all())
-    events: list[dict[str, Any]] = []
-    for row in rows:
-        declaration_id = by_reference[row["client_reference"]]
-        at, rules = row["submitted_at"], row["risk_rules"]
-        events.append(
-            {
-                "declaration_id": declaration_id,
-                "at": at,
-                "from_status": None,
-                "to_status": "submitted",
-                "actor": principal.actor,
-                "reason": "",
-            }
-        )
-        events.append(
-            {
-                "declaration_id": declaration_id,
-                "at": at,
-                "from_status": "submitted",
-                "to_status": row["status"],
-                "actor": "risk-engine",
-                "reason": f"lane {row['lane']}: {'; '.join(rules) or 'no rule fired'}",
-            }
-        )
-    connection.execute(insert(cast(Table, DeclarationEvent.__table__)), events)
+    sql = statements(connection.dialect)
+    sql.execute(connection, "row", ROW, rows)
+    ids = _ids(session, org_id, list(seen))
+    sql.execute(connection, "event", EVENT, event_rows(writer.events, ids, principal.actor))
     audit.record(
         session,
         principal,
@@ -92,7 +86,7 @@ def _persist_batch(
         "manifest",
         manifest_id or "file",
         country=None,
-        organisation_id=principal.organisation_id,
+        organisation_id=org_id,
         after={"declarations": len(rows), "first_line": good[0].number, "last_line": good[-1].number},
     )
     session.commit()

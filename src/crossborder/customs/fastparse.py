@@ -31,13 +31,14 @@ _LINE_FIELDS = frozenset(
     {"id", "hs_code", "description", "quantity", "unit_value", "currency", "origin_claim", "tax_class"}
 )
 _PARTY_FIELDS = frozenset(PARTY_FIELDS)
-# Stricter than the thorough parser's patterns (full match, ASCII only, no trailing newline).
-_REFERENCE = re.compile(r"[A-Za-z0-9._:/-]{1,100}")
-_CURRENCY = re.compile(r"[A-Z]{3}")
+# Stricter than the thorough parser's patterns (full match, ASCII only, no trailing newline); the
+# compiled manifest path (compiled_csv.py) recognises its fields with the same ones.
+REFERENCE = re.compile(r"[A-Za-z0-9._:/-]{1,100}")
+CURRENCY = re.compile(r"[A-Z]{3}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
-_PLAIN_DECIMAL = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,10})?")
-_HS = re.compile(r"[0-9]{6,10}")
-_QUANTITY = re.compile(r"[0-9]{1,7}")
+PLAIN_DECIMAL = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,10})?")
+HS = re.compile(r"[0-9]{6,10}")
+QUANTITY = re.compile(r"[0-9]{1,7}")
 _ZERO = Decimal(0)
 
 _dates: dict[str, date] = {}
@@ -46,7 +47,7 @@ _PARTIES_MAX = 16_384
 _member_codes: dict[int, frozenset[str]] = {}
 
 
-def _members_strict() -> frozenset[str]:
+def members_strict() -> frozenset[str]:
     members, _ = _members()
     found = _member_codes.get(id(members))
     if found is None:
@@ -56,7 +57,7 @@ def _members_strict() -> frozenset[str]:
     return found
 
 
-def _date(value: Any) -> date | None:
+def parse_date(value: Any) -> date | None:
     if type(value) is not str:
         return None
     found = _dates.get(value)
@@ -73,7 +74,7 @@ def _date(value: Any) -> date | None:
 
 def _plain(value: Any) -> Decimal | None:
     """A non-negative decimal written plainly as text ("12", "12.50")."""
-    if type(value) is str and _PLAIN_DECIMAL.fullmatch(value):
+    if type(value) is str and PLAIN_DECIMAL.fullmatch(value):
         return Decimal(value)
     return None
 
@@ -124,17 +125,17 @@ def _line(raw: Any, index: int, seen: set[str]) -> Line | None:
         return None
     seen.add(line_id)
     hs_code = raw.get("hs_code")
-    if type(hs_code) is not str or not _HS.fullmatch(hs_code):
+    if type(hs_code) is not str or not HS.fullmatch(hs_code):
         if type(hs_code) is not str:
             return None
         hs_code = hs_code.replace(".", "").replace(" ", "")
-        if not _HS.fullmatch(hs_code):
+        if not HS.fullmatch(hs_code):
             return None
     description = raw.get("description")
     if type(description) is not str or not 0 < len(description) <= 300 or description.strip() != description:
         return None
     quantity = raw.get("quantity", 1)
-    if type(quantity) is str and _QUANTITY.fullmatch(quantity):
+    if type(quantity) is str and QUANTITY.fullmatch(quantity):
         quantity = int(quantity)
     if type(quantity) is not int or not 1 <= quantity <= 1_000_000:
         return None
@@ -142,7 +143,7 @@ def _line(raw: Any, index: int, seen: set[str]) -> Line | None:
     if unit_value is None or not unit_value > 0:
         return None
     currency = raw.get("currency")
-    if type(currency) is not str or not _CURRENCY.fullmatch(currency):
+    if type(currency) is not str or not CURRENCY.fullmatch(currency):
         return None
     claim = raw.get("origin_claim", False)
     if type(claim) is not bool:
@@ -157,11 +158,11 @@ def fast_declaration(raw: Any, *, today: date | None = None) -> DeclarationInput
     """The declaration if RAW is plainly valid, else None (then use `parse_declaration`)."""
     if type(raw) is not dict or not raw.keys() <= _FIELDS:
         return None
-    members = _members_strict()
+    members = members_strict()
     origin, destination = raw.get("origin"), raw.get("destination")
     if type(origin) is not str or type(destination) is not str or origin not in members or destination not in members:
         return None
-    on = _date(raw.get("date", today.isoformat() if today else None))
+    on = parse_date(raw.get("date", today.isoformat() if today else None))
     if on is None:
         return None
     incoterm = raw.get("incoterm", "DAP")
@@ -174,9 +175,7 @@ def fast_declaration(raw: Any, *, today: date | None = None) -> DeclarationInput
     if shipping is None or insurance is None:
         return None
     charges_currency = raw.get("charges_currency")
-    if charges_currency is not None and (
-        type(charges_currency) is not str or not _CURRENCY.fullmatch(charges_currency)
-    ):
+    if charges_currency is not None and (type(charges_currency) is not str or not CURRENCY.fullmatch(charges_currency)):
         return None
     ok, registration = _optional(raw.get("seller_registration"), 64)
     if not ok:
@@ -192,7 +191,7 @@ def fast_declaration(raw: Any, *, today: date | None = None) -> DeclarationInput
             return None
         lines.append(line)
     reference = raw.get("client_reference")
-    if type(reference) is not str or not _REFERENCE.fullmatch(reference):
+    if type(reference) is not str or not REFERENCE.fullmatch(reference):
         return None
     consignor = _party(raw.get("consignor"), origin)
     consignee = _party(raw.get("consignee"), destination)

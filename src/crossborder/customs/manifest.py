@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crossborder.core.errors import CrossborderError, FieldError
+from crossborder.customs.compiled_csv import CompiledLine, CsvFastPath
 from crossborder.customs.declarations import Prepared, prepare, rulebook_for
 from crossborder.customs.lookups import PreloadedLookups
 from crossborder.customs.rulebook import RuleBook
@@ -96,6 +96,16 @@ class LineOutcome:
     prepared: Prepared | None = None
     errors: list[FieldError] = field(default_factory=list)
 
+    @property
+    def ok(self) -> bool:
+        return self.prepared is not None
+
+    @property
+    def reference(self) -> str:
+        """The stored declaration's client reference (of a good outcome)."""
+        assert self.prepared is not None
+        return self.prepared.data.client_reference
+
     def result(self) -> dict[str, Any]:
         reference = self.raw.get("client_reference") if isinstance(self.raw, dict) else None
         if self.prepared is None:
@@ -138,19 +148,27 @@ class Assessor:
         self.lookups = PreloadedLookups(session)
         self.cache: dict[tuple[Any, ...], Any] = {}
 
-    def _book(self, raw: dict[str, Any]) -> RuleBook | None:
-        destination, day = raw.get("destination"), raw.get("date")
-        if destination not in self.members or not isinstance(day, str):
-            return None  # the parser reports the bad field
-        key = (str(destination), day)
+    def book(self, destination: str, day: str) -> RuleBook | CrossborderError | None:
+        """The run's rule book for a destination and a date as written (None: not a date)."""
+        key = (destination, day)
         if key not in self.books:
             try:
-                self.books[key] = rulebook_for(self.session, str(destination), date.fromisoformat(day))
+                self.books[key] = rulebook_for(self.session, destination, date.fromisoformat(day))
             except ValueError:
                 return None
             except CrossborderError as exc:
                 self.books[key] = exc
-        book = self.books[key]
+        return self.books[key]
+
+    def usable_book(self, destination: str, day: str) -> RuleBook | None:
+        book = self.book(destination, day)
+        return book if isinstance(book, RuleBook) else None
+
+    def _book(self, raw: dict[str, Any]) -> RuleBook | None:
+        destination, day = raw.get("destination"), raw.get("date")
+        if destination not in self.members or not isinstance(day, str):
+            return None  # the parser reports the bad field
+        book = self.book(str(destination), day)
         if isinstance(book, CrossborderError):
             raise book
         return book
@@ -209,22 +227,39 @@ class Checkpoint:
 
 
 def clear_file(
-    session: Session, source: Path, out: Path, *, checkpoint_every: int, persist: Any = None, today: date | None = None
+    session: Session,
+    source: Path,
+    out: Path,
+    *,
+    checkpoint_every: int,
+    persist: Any = None,
+    today: date | None = None,
+    compiled: bool = True,
 ) -> Checkpoint:
     """Assess every line of SOURCE into OUT (JSON lines). Re-running after a crash resumes
     from the last checkpoint. `persist(outcomes)` (optional) stores a batch durably before the
-    checkpoint that covers it is written; it must ignore lines it already stored."""
+    checkpoint that covers it is written; it must ignore lines it already stored. `compiled=False`
+    sends every line through the thorough path (the compiled one gives the same results, faster)."""
     # Everything alive before the run (reference data, tariffs, rates) lives through it: keep the
     # cyclic garbage collector from rescanning it on every collection (about a tenth of the time).
     gc.freeze()
     try:
-        return _clear_file(session, source, out, checkpoint_every=checkpoint_every, persist=persist, today=today)
+        return _clear_file(
+            session, source, out, checkpoint_every=checkpoint_every, persist=persist, today=today, compiled=compiled
+        )
     finally:
         gc.unfreeze()
 
 
 def _clear_file(
-    session: Session, source: Path, out: Path, *, checkpoint_every: int, persist: Any, today: date | None
+    session: Session,
+    source: Path,
+    out: Path,
+    *,
+    checkpoint_every: int,
+    persist: Any,
+    today: date | None,
+    compiled: bool,
 ) -> Checkpoint:
     fmt = detect_format(source)
     ckpt_path = out.with_name(out.name + ".checkpoint")
@@ -242,8 +277,16 @@ def _clear_file(
             state.input_offset = max(state.input_offset, len(header_line))
         handle.seek(state.input_offset)
         number = first_data_line - 1 + state.lines
-        batch: list[LineOutcome] = []
-        buffer = io.StringIO()
+        # Plainly valid CSV rows take the compiled path; every other line the thorough one.
+        keep = persist is not None  # computing only: results are written, outcomes dropped
+        batch: list[LineOutcome | CompiledLine] = []  # in file order: the compiled path appends its own
+        fast = None
+        if compiled and header is not None:
+            fast = CsvFastPath(header, assessor.lookups, assessor.usable_book, batch if keep else None)
+            if not fast.usable:
+                fast = None
+        buffer: list[str] = []
+        pending = 0
         for raw_line in handle:
             number += 1
             state.input_offset += len(raw_line)
@@ -251,32 +294,44 @@ def _clear_file(
             text = raw_line.decode("utf-8", errors="replace").strip()
             if not text:
                 continue
-            row = parse_line(text, fmt, header)
-            if isinstance(row, ValueError):
-                outcome = LineOutcome(number, None, errors=[FieldError("line", f"malformed JSON: {row}", None)])
-            else:
-                outcome = assessor.assess(number, row)
-            batch.append(outcome)
-            buffer.write(json.dumps(outcome.result(), separators=(",", ":")))
-            buffer.write("\n")
-            if outcome.prepared is None:
-                state.failed += 1
-            else:
+            done = fast.line(number, text) if fast is not None else None
+            if done is not None:
+                buffer.append(done)
                 state.ok += 1
-            if len(batch) >= checkpoint_every:
+            else:
+                row = parse_line(text, fmt, header)
+                if isinstance(row, ValueError):
+                    outcome = LineOutcome(number, None, errors=[FieldError("line", f"malformed JSON: {row}", None)])
+                else:
+                    outcome = assessor.assess(number, row)
+                buffer.append(json.dumps(outcome.result(), separators=(",", ":")) + "\n")
+                if outcome.prepared is None:
+                    state.failed += 1
+                else:
+                    state.ok += 1
+                if keep:
+                    batch.append(outcome)
+            pending += 1
+            if pending >= checkpoint_every:
                 _commit(sink, buffer, batch, persist, state, ckpt_path)
-                batch, buffer = [], io.StringIO()
+                batch.clear()  # in place: the compiled path holds this list
+                buffer, pending = [], 0
         _commit(sink, buffer, batch, persist, state, ckpt_path)
     ckpt_path.unlink(missing_ok=True)
     return state
 
 
 def _commit(
-    sink: Any, buffer: io.StringIO, batch: list[LineOutcome], persist: Any, state: Checkpoint, ckpt_path: Path
+    sink: Any,
+    buffer: list[str],
+    batch: list[LineOutcome | CompiledLine],
+    persist: Any,
+    state: Checkpoint,
+    ckpt_path: Path,
 ) -> None:
     if persist is not None and batch:
         persist(batch)
-    data = buffer.getvalue().encode("utf-8")
+    data = "".join(buffer).encode("utf-8")
     sink.write(data)
     sink.flush()
     os.fsync(sink.fileno())

@@ -19,6 +19,7 @@ from crossborder.core.access.roles import OrgKind, Role
 from crossborder.core.audit.models import AuditEntry
 from crossborder.core.audit.service import verify_chain
 from crossborder.core.dates import utcnow
+from crossborder.core.errors import ValidationFailed
 from crossborder.trust import applications as workflow
 from crossborder.trust.application_settings import application_settings
 from crossborder.trust.evidence import safe_filename, sniff
@@ -325,3 +326,23 @@ def test_a_registered_business_applies_under_its_regional_identifier(client: Tes
                           json={"decision": "grant", "reason": "met"}).json()  # fmt: skip
     linked = client.get(f"{URL}/businesses/{regional_id}/credentials", headers=f.bearer(operator_key))
     assert granted["credential_id"] in {c["credential_id"] for c in linked.json()["credentials"]}
+
+
+def test_decisions_need_a_reason_whoever_calls(client: TestClient, db: Session) -> None:
+    operator, _auditor, _op, _business, applicant = _setup(db)
+    ref = _apply(client, applicant, operator.id).json()["reference"]
+    _answer_all(client, applicant, ref)
+    client.post(f"{URL}/applications/{ref}/submit", headers=f.bearer(applicant), json={})
+    acting = Principal(actor="test", organisation_id=operator.id, country="VN", roles=frozenset({Role.trust_auditor}))
+    for call in (
+        lambda: workflow.decide(db, acting, ref, "refuse", "   "),
+        lambda: workflow.request_information(db, acting, ref, ""),
+    ):
+        try:
+            call()
+        except ValidationFailed as exc:
+            assert exc.errors[0].rule == "required, not blank"
+        else:
+            raise AssertionError("a blank reason was accepted")
+    db.rollback()
+    assert client.get(f"{URL}/applications/{ref}", headers=f.bearer(applicant)).json()["status"] == "submitted"

@@ -92,6 +92,12 @@ def _require_status(row: TrustApplication, allowed: frozenset[ApplicationStatus]
         )
 
 
+def _require_reason(field: str, text: str) -> None:
+    """Every decision is explained: the reason goes to the applicant and the audit log."""
+    if not text.strip():
+        raise ValidationFailed("say why", errors=[FieldError(field, "required, not blank", text)])
+
+
 def _require_applicant(principal: Principal, row: TrustApplication) -> None:
     if not (principal.roles & APPLICANT_ROLES and principal.organisation_id == row.applicant_org_id):
         raise Forbidden("only the applying organisation's users act on its application")
@@ -381,6 +387,7 @@ def submit(session: Session, principal: Principal, reference: str, annual_declar
 def withdraw(session: Session, principal: Principal, reference: str, reason: str) -> TrustApplication:
     row = get(session, principal, reference)
     _require_applicant(principal, row)
+    _require_reason("reason", reason)
     _require_status(row, frozenset(ApplicationStatus) - FINAL, "withdraw")
     row.decided_at, row.decided_by, row.decision_reason = utcnow(), principal.actor, reason
     _move(session, principal, row, ApplicationStatus.withdrawn, reason)
@@ -430,6 +437,7 @@ def request_information(session: Session, principal: Principal, reference: str, 
     """Send the application back to the applicant for the criteria marked 'more information needed'."""
     row = get(session, principal, reference)
     _require_auditor(principal, row)
+    _require_reason("comment", comment)
     _require_status(row, frozenset({ApplicationStatus.submitted, ApplicationStatus.under_review}), "send back")
     _move(session, principal, row, ApplicationStatus.information_requested, comment)
     return row
@@ -441,6 +449,7 @@ def decide(
     """Grant (every criterion's latest review is 'met'; the credential is issued) or refuse, with a reason."""
     row = get(session, principal, reference)
     _require_auditor(principal, row)
+    _require_reason("reason", reason)
     _require_status(row, frozenset({ApplicationStatus.submitted, ApplicationStatus.under_review}), decision)
     at = now or utcnow()
     if decision == "grant":

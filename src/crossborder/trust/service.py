@@ -4,6 +4,7 @@ answer other capabilities' question "is this business trusted?". No HTTP, no CLI
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -20,7 +21,7 @@ from crossborder.trust import business, keys, status
 from crossborder.trust.credentials import build_credential, new_credential_id, sign, status_entries, vc_time
 from crossborder.trust.models import CredentialStatus, CredentialStatusChange, IssuedCredential, StatusPurpose
 from crossborder.trust.schemas import IssueIn
-from crossborder.trust.settings import schemes, trust_list_document, trust_settings
+from crossborder.trust.settings import schemes, trust_list_document, trust_list_version, trust_settings
 from crossborder.trust.trustlist import parse_arrangements, trust_list_for
 from crossborder.trust.verify import IssuerKeys, StatusList, Verification, verify_credential
 
@@ -260,24 +261,34 @@ def verify(
 # ---- what other capabilities ask -----------------------------------------------------------------
 
 
-def _holders(session: Session, scheme: str, country: str, on: date, business_id: str | None = None) -> set[str]:
+@lru_cache(maxsize=256)
+def _trust_for(country: str, on: date, _trust_list_version: int) -> tuple[Any, tuple[str, ...]]:
+    """The day's trust list as seen from `country`, and the states whose issuers may count there:
+    pure functions of the trust-list file, so kept until it changes (customs asks per declaration)."""
     arrangements = parse_arrangements(trust_list_document())
-    trust = trust_list_for(country, on, arrangements)
-    query = select(IssuedCredential).where(
-        IssuedCredential.scheme == scheme,
-        IssuedCredential.status == CredentialStatus.active.value,
-        or_(IssuedCredential.country == country, IssuedCredential.country.in_(_partners(arrangements, country))),
+    return trust_list_for(country, on, arrangements), tuple(_partners(arrangements, country))
+
+
+def _holders(session: Session, scheme: str, country: str, on: date, business_id: str | None = None) -> set[str]:
+    trust, partners = _trust_for(country, on, trust_list_version())
+    c = IssuedCredential
+    # Only the columns the answer needs: no ORM objects on a per-declaration path.
+    query = select(c.subject_id, c.issuer_org_id, c.country, c.subject_country, c.valid_from, c.valid_until).where(
+        c.scheme == scheme,
+        c.status == CredentialStatus.active.value,
+        or_(c.country == country, c.country.in_(partners)),
     )
     if business_id is not None:
-        query = query.where(IssuedCredential.subject_id == business_id)
+        query = query.where(c.subject_id == business_id)
     day_starts = datetime.combine(on, time.min, UTC)
+    day_ends = day_starts + timedelta(days=1)
     found = set()
-    for row in session.execute(query).scalars():
-        if not (row.valid_from < day_starts + timedelta(days=1) and row.valid_until > day_starts):
+    for subject_id, issuer_org_id, issuer_country, subject_country, valid_from, valid_until in session.execute(query):
+        if not (valid_from < day_ends and valid_until > day_starts):
             continue  # valid for no moment of that (UTC) day
-        recognised = trust.recognise(keys.issuer_url(row.issuer_org_id), row.country, scheme, row.subject_country)
+        recognised = trust.recognise(keys.issuer_url(issuer_org_id), issuer_country, scheme, subject_country)
         if recognised.reason is None:
-            found.add(row.subject_id)
+            found.add(subject_id)
     return found
 
 

@@ -100,9 +100,14 @@ def scheme_documents() -> dict[str, Any]:
     return dict(_load("schemes.yaml")["schemes"])
 
 
+def trust_list_version() -> int:
+    """Changes whenever the trust-list file does: the key of everything derived from it."""
+    return (DATA_DIR / "trustlist.yaml").stat().st_mtime_ns
+
+
 def trust_list_document() -> dict[str, Any]:
     """The trust list, parsed again only when the file changes (customs asks per declaration)."""
-    return _trust_list((DATA_DIR / "trustlist.yaml").stat().st_mtime_ns)
+    return _trust_list(trust_list_version())
 
 
 @lru_cache(maxsize=1)

@@ -281,14 +281,19 @@ def authenticate_api_key(session: Session, token: str) -> Principal:
     parts = sec.split_api_key(token)
     if parts is None:
         raise Unauthorized("malformed API key")
-    key = session.execute(select(ApiKey).where(ApiKey.key_id == parts[0])).unique().scalar_one_or_none()
-    if key is None or key.revoked_at is not None or not sec.digests_equal(key.secret_hash, sec.token_digest(parts[1])):
+    # Every API request passes here: one row of plain columns, no ORM objects.
+    found = session.execute(
+        select(ApiKey.secret_hash, ApiKey.revoked_at, ApiKey.organisation_id, ApiKey.role, Organisation.country)
+        .join(Organisation, Organisation.id == ApiKey.organisation_id)
+        .where(ApiKey.key_id == parts[0])
+    ).first()
+    if found is None:
+        raise Unauthorized("unknown or revoked API key")
+    secret_hash, revoked_at, organisation_id, role, country = found
+    if revoked_at is not None or not sec.digests_equal(secret_hash, sec.token_digest(parts[1])):
         raise Unauthorized("unknown or revoked API key")
     return Principal(
-        actor=f"apikey:{key.key_id}",
-        organisation_id=key.organisation_id,
-        country=key.organisation.country,
-        roles=frozenset({Role(key.role)}),
+        actor=f"apikey:{parts[0]}", organisation_id=organisation_id, country=country, roles=frozenset({Role(role)})
     )
 
 

@@ -5,6 +5,7 @@ and two workers never send one message twice."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import random
 import threading
@@ -327,3 +328,19 @@ def test_backoff_grows_exponentially_with_jitter_and_is_capped(attempt: int) -> 
     waits = [delivery.backoff(attempt, base, cap, random.Random(seed)) for seed in range(50)]
     assert all(ceiling / 2 <= w <= ceiling for w in waits)
     assert len(set(waits)) > 1  # jittered: many messages failing together do not retry together
+
+
+def test_the_worker_keeps_several_batches_in_flight_and_sends_each_message_once(
+    client: TestClient, officer: dict[str, str], fake: FakeReceiver, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [_queue(client, officer, f"inv-{i}").json()["message_id"] for i in range(45)]
+    settings = dataclasses.replace(exchange_settings(), batch_size=4, concurrency=3, batches_in_flight=3)
+    monkeypatch.setattr(delivery, "exchange_settings", lambda: settings)
+    seen: list[int] = []
+    summary = delivery.deliver(fake, on_batch=lambda batch: seen.append(batch.claimed))
+    assert summary.claimed == summary.accepted == 45 and sum(seen) == 45 and max(seen) <= 4
+    assert set(fake.posts) == set(ids) and set(fake.posts.values()) == {1}
+    db.rollback()
+    assert {r.status for r in db.execute(select(OutboxMessage)).scalars()} == {"accepted"}
+    batches = db.execute(select(AuditEntry).where(AuditEntry.action == "exchange.delivery.batch")).scalars().all()
+    assert len(batches) == len(seen) and sum(int(b.detail.split()[1]) for b in batches) == 45

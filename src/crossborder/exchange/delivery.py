@@ -39,7 +39,7 @@ from crossborder.exchange import envelope, identity, nodes, receipts
 from crossborder.exchange.errors import PERMANENT, reason_of
 from crossborder.exchange.models import DeliveryAttempt, NodeStatus, OutboxMessage, OutStatus
 from crossborder.exchange.settings import INBOX_PATH, ExchangeSettings, exchange_settings
-from crossborder.exchange.transport import HttpxTransport, Transport, TransportError
+from crossborder.exchange.transport import KeepAliveTransport, Transport, TransportError
 
 log = logging.getLogger("crossborder.exchange.delivery")
 WORKER = Principal(actor="exchange-worker", organisation_id=None, country=None)
@@ -131,8 +131,8 @@ def claim(session: Session, now: datetime, lease_token: str, limit: int, lease_s
             # The condition again in the UPDATE itself: a row another worker took in between is skipped.
             session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(due_ids), _due(now)).values(**values))
             session.commit()
-    rows = session.execute(select(OutboxMessage).where(OutboxMessage.lease_token == lease_token)).scalars()
-    claimed = [
+    rows = session.execute(select(_OUT).where(_OUT.c.lease_token == lease_token, _OUT.c.status == OutStatus.sent.value))
+    claimed = [  # plain rows: the worker never changes them through the ORM
         Claimed(
             r.id,
             r.message_id,
@@ -145,7 +145,6 @@ def claim(session: Session, now: datetime, lease_token: str, limit: int, lease_s
             r.organisation_id,
         )
         for r in rows
-        if r.status == OutStatus.sent.value
     ]
     session.commit()
     return claimed
@@ -330,7 +329,8 @@ def deliver_batch(
         claimed = claim(session, now(), lease, settings.batch_size, settings.lease_seconds)
         if not claimed:
             return summary
-        peers = {m.receiver: _peer(session, m.receiver) for m in claimed}
+        # One registry look-up per receiver in the batch, not per message.
+        peers = {receiver: _peer(session, receiver) for receiver in {m.receiver for m in claimed}}
         signer = identity.signing_key(session, WORKER)
     summary.claimed = len(claimed)
     if pool is not None and len(claimed) > 1:
@@ -357,32 +357,50 @@ def deliver(
     on_batch: Callable[[Summary], None] | None = None,
 ) -> Summary:
     """Deliver batches until nothing is due (loop=False), or until STOP is set, waiting
-    `poll_seconds` whenever nothing is due (loop=True)."""
+    `poll_seconds` whenever nothing is due (loop=True).
+
+    `batches_in_flight` lanes each run claim -> send -> record, sharing one pool of `concurrency`
+    senders, so one lane's claim and outcome recording overlap the other's requests instead of
+    leaving the pool idle between batches. Each lane claims under its own lease, exactly as
+    several workers do."""
     settings = exchange_settings()
     own = transport is None
-    transport = transport or HttpxTransport(settings.concurrency)
+    sender = transport or KeepAliveTransport()
     stop = stop or threading.Event()
+    failed = threading.Event()  # loop=False: one lane's error stops the others, then is raised
     total = Summary()
-    try:
-        with ThreadPoolExecutor(settings.concurrency, thread_name_prefix="exchange-send") as pool:
-            while not stop.is_set():
-                try:
-                    batch = deliver_batch(transport, pool=pool)
-                except Exception:  # a database hiccup must not kill a long-running worker
-                    if not loop:
-                        raise
-                    log.exception("delivery batch failed; retrying after the poll interval")
-                    batch = Summary()
+    total_lock = threading.Lock()
+
+    def lane(pool: ThreadPoolExecutor) -> None:
+        while not (stop.is_set() or failed.is_set()):
+            try:
+                batch = deliver_batch(sender, pool=pool)
+            except Exception:  # a database hiccup must not kill a long-running worker
+                if not loop:
+                    failed.set()
+                    raise
+                log.exception("delivery batch failed; retrying after the poll interval")
+                batch = Summary()
+            with total_lock:
                 total.add(batch)
                 if on_batch is not None and batch.claimed:
                     on_batch(batch)
-                if batch.claimed == 0:
-                    if not loop:
-                        break
-                    stop.wait(settings.poll_seconds)
+            if batch.claimed == 0:
+                if not loop:
+                    break
+                stop.wait(settings.poll_seconds)
+
+    lanes = max(1, settings.batches_in_flight)
+    try:
+        with (
+            ThreadPoolExecutor(settings.concurrency, thread_name_prefix="exchange-send") as pool,
+            ThreadPoolExecutor(lanes, thread_name_prefix="exchange-lane") as lane_pool,
+        ):
+            for running in [lane_pool.submit(lane, pool) for _ in range(lanes)]:
+                running.result()
     finally:
         if own:
-            transport.close()
+            sender.close()
     return total
 
 

@@ -34,6 +34,7 @@ class ExchangeSettings:
     lease_seconds: int
     batch_size: int
     concurrency: int
+    batches_in_flight: int
     timeout_seconds: float
     poll_seconds: float
     loopback_only: bool
@@ -70,6 +71,7 @@ def exchange_settings() -> ExchangeSettings:
             lease_seconds=int(delivery["lease_seconds"]),
             batch_size=int(delivery["batch_size"]),
             concurrency=int(delivery["concurrency"]),
+            batches_in_flight=int(delivery["batches_in_flight"]),
             timeout_seconds=float(delivery["timeout_seconds"]),
             poll_seconds=float(_env("CROSSBORDER_EXCHANGE_POLL_SECONDS", delivery["poll_seconds"])),
             loopback_only=_env("CROSSBORDER_EXCHANGE_LOOPBACK_ONLY", "1" if delivery["loopback_only"] else "0") == "1",

@@ -196,6 +196,10 @@ def test_the_validation_form_refuses_without_its_token_and_names_bad_input(clien
         files={"file": ("big.json", b" " * (limit + 1), "application/json")},
     )  # fmt: skip
     assert huge.status_code == 413  # the node's body limit, before the form is read
+    assert huge.headers["content-type"].startswith("text/html") and "too large" in huge.text
+    api = client.post("/api/v1/documents/validate?type=acdd", content=b" " * (limit + 1),
+                      headers={"content-type": "application/json"})  # fmt: skip
+    assert api.status_code == 413 and api.headers["content-type"] == "application/problem+json"
 
 
 def test_a_received_document_too_broken_to_render_still_shows_its_findings(client: TestClient, db: Session) -> None:

@@ -44,6 +44,21 @@ class BodyTooLarge(Exception):
     pass
 
 
+_TOO_LARGE_PAGE = (
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too large</title></head><body>"
+    "<h1>The upload is too large</h1><p>This server accepts at most {limit} bytes here. "
+    "Go back and choose a smaller file.</p></body></html>"
+)
+
+
+def _wants_html(headers: dict[bytes, bytes]) -> bool:
+    """A browser's form post (it accepts HTML and sends a form), not an API client."""
+    content_type = headers.get(b"content-type", b"")
+    return b"text/html" in headers.get(b"accept", b"") and (
+        content_type.startswith(b"multipart/form-data") or content_type.startswith(b"application/x-www-form-urlencoded")
+    )
+
+
 class RequestMiddleware:
     def __init__(self, app: ASGIApp, max_body_bytes: int, large_bodies: dict[str, int] | None = None) -> None:
         self.app = app
@@ -61,7 +76,7 @@ class RequestMiddleware:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await self._too_large(send, int(declared) if declared.isdigit() else -1, limit)
+            await self._too_large(send, int(declared) if declared.isdigit() else -1, limit, _wants_html(headers))
             self._finish(scope, 413, started, request_id)
             return
 
@@ -87,11 +102,26 @@ class RequestMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not status_holder["started"]:
-                await self._too_large(send, received, limit)
+                await self._too_large(send, received, limit, _wants_html(headers))
             status_holder["status"] = 413
         self._finish(scope, int(status_holder["status"]), started, request_id)
 
-    async def _too_large(self, send: Send, size: int, limit: int) -> None:
+    async def _too_large(self, send: Send, size: int, limit: int, html: bool = False) -> None:
+        if html:
+            # A form posted from a page gets a page back, not a problem document shown as raw JSON.
+            page = _TOO_LARGE_PAGE.format(limit=limit).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 413,
+                    "headers": [
+                        (b"content-type", b"text/html; charset=utf-8"),
+                        (b"content-length", str(len(page)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": page})
+            return
         body = json.dumps(
             {
                 "type": "about:blank",

@@ -147,6 +147,7 @@ class CompiledLine:
         )
 
 
+# The manifest CSV's columns (manifest.CSV_COLUMNS is this tuple), in file order.
 COLUMNS = (
     "client_reference",
     "origin",

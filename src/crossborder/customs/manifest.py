@@ -16,34 +16,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crossborder.core.errors import CrossborderError, FieldError
-from crossborder.customs.compiled_csv import CompiledLine, CsvFastPath
+from crossborder.customs.compiled_csv import COLUMNS, CompiledLine, CsvFastPath
 from crossborder.customs.declarations import Prepared, prepare, rulebook_for
 from crossborder.customs.lookups import PreloadedLookups
 from crossborder.customs.rulebook import RuleBook
 from crossborder.reference import get_registry
 
-CSV_COLUMNS = (
-    "client_reference",
-    "origin",
-    "destination",
-    "date",
-    "transport_mode",
-    "incoterm",
-    "consignor_name",
-    "consignor_address",
-    "consignee_name",
-    "consignee_address",
-    "seller_business_id",
-    "seller_registration",
-    "hs_code",
-    "description",
-    "quantity",
-    "unit_value",
-    "currency",
-    "origin_claim",
-    "shipping",
-    "insurance",
-)
+# One parcel per row: the columns are defined once, where the fast path reads them.
+CSV_COLUMNS = COLUMNS
 
 
 def csv_row_to_declaration(row: dict[str, str]) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import Role
-from crossborder.customs.declarations import NO_EVIDENCE, refund_due
+from crossborder.customs.declaration_documents import NO_EVIDENCE
+from crossborder.customs.declarations import refund_due
 from crossborder.customs.models import Declaration, DeclarationEvent
 from crossborder.reference import get_registry
 

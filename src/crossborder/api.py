@@ -10,9 +10,12 @@ from crossborder.customs.api import router as customs_router
 from crossborder.customs.prearrival_api import router as prearrival_router
 from crossborder.documents.api import router as documents_router
 from crossborder.exchange.api import router as exchange_router
+from crossborder.redress.api import router as redress_router
+from crossborder.redress.incidents_api import router as redress_incidents_router
 from crossborder.reference.api import router as reference_router
 from crossborder.trust.api import router as trust_router
 from crossborder.trust.applications_api import router as trust_applications_router
+from crossborder.trust.flags_api import router as trust_flags_router
 
 api_router = APIRouter()
 api_router.include_router(reference_router)
@@ -23,4 +26,7 @@ api_router.include_router(prearrival_router)
 api_router.include_router(documents_router)
 api_router.include_router(trust_router)
 api_router.include_router(trust_applications_router)
+api_router.include_router(trust_flags_router)
 api_router.include_router(exchange_router)
+api_router.include_router(redress_incidents_router)
+api_router.include_router(redress_router)

@@ -17,10 +17,15 @@ from crossborder.core.http import RequestMiddleware
 from crossborder.core.settings import get_settings
 from crossborder.customs.api import MANIFEST_PATH
 from crossborder.exchange.settings import INBOX_PATH, exchange_settings
+from crossborder.redress.api import EVIDENCE_PATH as REDRESS_EVIDENCE_PATH
+from crossborder.redress.settings import odr_settings
 from crossborder.reference import get_registry
 from crossborder.trust.application_settings import application_settings
 from crossborder.trust.applications_api import EVIDENCE_PATH
 from crossborder.trust.settings import trust_settings
+from crossborder.web.redress_cases import WEB_EVIDENCE_PATH as REDRESS_WEB_EVIDENCE_PATH
+from crossborder.web.redress_file import FILING_PATH as REDRESS_FILING_PATH
+from crossborder.web.redress_file import filing_limit
 from crossborder.web.routes import STATIC_DIR, web_router
 from crossborder.web.templating import render
 from crossborder.web.trust_applications import WEB_EVIDENCE_PATH
@@ -69,6 +74,9 @@ def create_app() -> FastAPI:
             "/api/v1/trust/signatures": trust_settings().max_sign_upload_bytes + 64 * 1024,
             "/api/v1/trust/signatures/verify": trust_settings().max_sign_upload_bytes + 64 * 1024,
             INBOX_PATH: exchange_settings().max_body_bytes,
+            REDRESS_EVIDENCE_PATH: odr_settings().max_file_bytes + 64 * 1024,
+            REDRESS_WEB_EVIDENCE_PATH: odr_settings().max_file_bytes + 64 * 1024,
+            REDRESS_FILING_PATH: filing_limit(),
         },
     )
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -12,6 +13,8 @@ from crossborder.customs.prearrival_cli import app as prearrival_app
 from crossborder.demo.cli import app as demo_app
 from crossborder.documents.cli import app as documents_app
 from crossborder.exchange.cli import app as exchange_app
+from crossborder.redress.cli import app as redress_app
+from crossborder.redress.cli import mail_app
 from crossborder.reference.cli import app as reference_app
 from crossborder.trust.cli import app as trust_app
 
@@ -28,6 +31,8 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(trust_app, name="trust")
 app.add_typer(documents_app, name="documents")
 app.add_typer(exchange_app, name="exchange")
+app.add_typer(redress_app, name="redress")
+app.add_typer(mail_app, name="mail")
 
 
 @app.command()
@@ -46,6 +51,7 @@ def serve(
     from crossborder.reference import get_registry
 
     get_registry()  # fail fast on malformed reference data, before binding the port
+    os.environ.setdefault("CROSSBORDER_REDRESS_WORKER", "1")  # deadlines and e-mail move on by themselves
     migrate.upgrade()
     if demo:
         with session_scope() as session:

@@ -45,7 +45,7 @@ class BodyTooLarge(Exception):
 
 
 _TOO_LARGE_PAGE = (
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too large</title></head><body>"
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Too large</title></head><body>'
     "<h1>The upload is too large</h1><p>This server accepts at most {limit} bytes here. "
     "Go back and choose a smaller file.</p></body></html>"
 )

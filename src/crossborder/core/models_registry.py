@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from crossborder.core import ratelimit as _ratelimit  # noqa: F401
 from crossborder.core.access import models as _access  # noqa: F401
 from crossborder.core.audit import models as _audit  # noqa: F401
+from crossborder.core import mail_models as _mail  # noqa: F401
 from crossborder.core.db import Base
 from crossborder.customs import models as _customs  # noqa: F401
 from crossborder.customs import prearrival as _prearrival  # noqa: F401
 from crossborder.documents import models as _documents  # noqa: F401
 from crossborder.exchange import models as _exchange  # noqa: F401
+from crossborder.redress import incident_models as _redress_incidents  # noqa: F401
+from crossborder.redress import models as _redress  # noqa: F401
 from crossborder.trust import application_models as _trust_applications  # noqa: F401
 from crossborder.trust import business_models as _trust_businesses  # noqa: F401
 from crossborder.trust import esign_models as _trust_esign  # noqa: F401
+from crossborder.trust import flag_models as _trust_flags  # noqa: F401
 from crossborder.trust import models as _trust  # noqa: F401
 
 metadata = Base.metadata

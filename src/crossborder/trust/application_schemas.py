@@ -11,9 +11,7 @@ from crossborder.trust.application_models import ApplicationEvidence, CriterionR
 
 class ApplicationIn(BaseModel):
     model_config = {"extra": "forbid"}
-    client_reference: str = Field(
-        min_length=1, max_length=100, description="Repeating it returns the first"
-    )
+    client_reference: str = Field(min_length=1, max_length=100, description="Repeating it returns the first")
     operator_org_id: int | None = Field(None, ge=1, description="The trust-mark operator applied to (not for renewals)")
     scheme: str | None = Field(None, examples=["trust_mark", "trusted_trader"], description="Not for renewals")
     business_id: str | None = Field(

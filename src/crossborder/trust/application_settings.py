@@ -12,7 +12,7 @@ import yaml
 from crossborder.core.errors import ReferenceDataError
 
 FILE = Path(__file__).resolve().parent / "data" / "applications.yaml"
-KNOWN_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain"})  # what evidence.sniff knows
+KNOWN_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain"})  # what core.files.sniff knows
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,83 @@
+"""Translatable labels of the redress pages (message ids for the Babel catalogues, marked with N_)."""
+
+from __future__ import annotations
+
+from crossborder.web.labels import N_
+
+LABELS: dict[str, dict[str, str]] = {
+    "categories": {
+        "non_delivery": N_("Not delivered"),
+        "not_as_described": N_("Not as described"),
+        "counterfeit": N_("Counterfeit"),
+        "refund_refused": N_("Refund refused"),
+        "unauthorised_charge": N_("Unauthorised charge"),
+        "personal_data_misuse": N_("Misuse of personal data"),
+        "other": N_("Other"),
+    },
+    "remedies": {
+        "refund": N_("Refund"),
+        "replacement": N_("Replacement"),
+        "repair": N_("Repair"),
+        "other": N_("Other"),
+    },
+    "stages": {
+        "pending_verification": N_("Waiting for the consumer's confirmation"),
+        "negotiation": N_("Negotiation"),
+        "facilitation": N_("Facilitated settlement"),
+        "final": N_("Final stage: recommendation"),
+        "closed": N_("Closed"),
+    },
+    "outcomes": {
+        "settled": N_("Settled"),
+        "withdrawn": N_("Withdrawn"),
+        "recommendation_issued": N_("Recommendation issued"),
+        "not_pursued": N_("Not pursued"),
+    },
+    "events": {
+        "filed": N_("Complaint filed"),
+        "verified": N_("Complaint confirmed"),
+        "message": N_("Message"),
+        "offer": N_("Offer"),
+        "offer_accepted": N_("Offer accepted"),
+        "evidence": N_("File attached"),
+        "stage_facilitation": N_("Moved to facilitated settlement"),
+        "stage_final": N_("Moved to the final stage"),
+        "neutral_appointed": N_("Neutral appointed"),
+        "neutral_objection": N_("Objection to the neutral"),
+        "closed_settled": N_("Settled"),
+        "closed_withdrawn": N_("Withdrawn"),
+        "closed_recommendation_issued": N_("Recommendation issued"),
+        "closed_not_pursued": N_("Closed without pursuing"),
+        "authority_note": N_("Authority note"),
+        "cooperation_requested": N_("Cooperation requested"),
+        "transferred": N_("Transferred"),
+        "trust_flag": N_("Reported to the trust-mark operator"),
+        "not_honoured": N_("Reported as not honoured"),
+        "deadline_missed": N_("Deadline missed"),
+    },
+    "actors": {
+        "consumer": N_("Consumer"),
+        "seller": N_("Seller"),
+        "authority": N_("Authority"),
+        "neutral": N_("Neutral"),
+        "system": N_("Platform"),
+    },
+    "done": {
+        "message": N_("Message sent."),
+        "offer": N_("Offer made."),
+        "accept": N_("Offer accepted."),
+        "escalate": N_("A neutral will now help."),
+        "withdraw": N_("Complaint withdrawn."),
+        "object": N_("Objection recorded."),
+        "not_honoured": N_("Reported as not honoured."),
+        "final": N_("Moved to the final stage."),
+        "recommend": N_("Recommendation issued."),
+        "appoint": N_("Neutral appointed."),
+        "note": N_("Note saved."),
+        "cooperate": N_("Cooperation requested."),
+        "transfer": N_("Case transferred."),
+        "close": N_("Case closed."),
+        "evidence": N_("File attached."),
+        "verified": N_("Thank you: your complaint is confirmed and the seller has been told."),
+    },
+}

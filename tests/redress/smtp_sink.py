@@ -16,7 +16,7 @@ class Folder:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         (self.folder / f"{uuid.uuid4().hex}.eml").write_bytes(envelope.original_content)
         return "250 OK"
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.roles import Role
-from crossborder.redress.dashboard import percentile
+from crossborder.redress.dashboard import histogram_percentile, percentile
 from crossborder.redress.models import RedressCase
 from tests import factories as f
 from tests.redress.helpers import URL
@@ -24,12 +24,14 @@ from tests.redress.helpers import URL
 def _case(db: Session, n: int, consumer: str, seller: str, category: str, created: datetime,
           days_to_close: float | None, outcome: str | None = None) -> None:  # fmt: skip
     closed = created + timedelta(days=days_to_close) if days_to_close is not None else None
+    minutes = int(days_to_close * 1440) if days_to_close is not None else None
     db.add(RedressCase(
         reference=f"RC-T-{n}", client_reference=str(n), language="en", consumer_name="C", consumer_email=f"c{n}@x.org",
         consumer_country=consumer, seller_name="S", seller_country=seller, order_date=created.date(),
         amount=Decimal("10"), currency="USD", category=category, remedy="refund", description="d",
         handling_country=consumer, stage="closed" if closed else "negotiation", outcome=outcome if closed else None,
-        created_at=created, verified_at=created, closed_at=closed,
+        created_at=created, verified_at=created, closed_at=closed, filed_month=f"{created:%Y-%m}",
+        closed_month=f"{closed:%Y-%m}" if closed else None, resolution_minutes=minutes,
     ))  # fmt: skip
 
 
@@ -74,3 +76,15 @@ def test_percentile_is_within_the_data_and_monotonic(values: list[float], fracti
     assert percentile(ordered, 0.5) <= percentile(ordered, 0.9)  # type: ignore[operator]
     assert percentile([], fraction) is None
     assert percentile([3.0], fraction) == 3.0
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=200), min_size=1, max_size=60), st.sampled_from([0.5, 0.9, 0.0, 1.0])
+)
+def test_the_histogram_percentile_equals_the_expanded_one(values: list[int], fraction: float) -> None:
+    counts: dict[int, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    expected = percentile([float(v) for v in sorted(values)], fraction)
+    found = histogram_percentile(sorted(counts.items()), fraction)
+    assert found is not None and expected is not None and abs(found - expected) < 1e-9

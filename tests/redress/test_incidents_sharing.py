@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from crossborder.core.errors import ReferenceDataError
 from crossborder.redress import incident_settings
 from crossborder.redress.incident_settings import SHARING_FILE, SharingRules, View, parse_sharing
-from tests.redress.test_incidents import URL, incident, officer
 from tests import factories as f
+from tests.redress.test_incidents import URL, incident, officer
 
 STATES = incident_settings.member_states()
 RULES = {

@@ -40,7 +40,8 @@ class Sink:
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, str(SINK), str(self.port), str(self.folder)],
+        self.process = subprocess.Popen(  # noqa: S603 - this interpreter, our own sink script
+            [sys.executable, str(SINK), str(self.port), str(self.folder)],
                                         stdout=subprocess.PIPE, text=True)  # fmt: skip
         assert self.process.stdout is not None and self.process.stdout.readline().strip() == "ready"
 

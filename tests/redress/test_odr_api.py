@@ -19,7 +19,6 @@ from crossborder.core.errors import Conflict
 from crossborder.redress import authority, odr, sweep
 from crossborder.redress.access import act_as, visible
 from crossborder.redress.models import RedressCase
-from crossborder.redress.schemas import AppointIn
 from crossborder.trust import esign
 from crossborder.trust.flag_models import TrustFlag
 from tests import factories as f
@@ -48,8 +47,9 @@ def test_filing_waits_for_the_emailed_link_and_repeats_give_one_case(client: Tes
 
 
 def test_bad_complaints_name_field_value_and_rule(client: TestClient, db: Session) -> None:
+    tomorrow = (utcnow().date() + timedelta(days=2)).isoformat()
     bad = complaint(consumer_email="not-an-address", seller_country="MY", amount="-5", currency="XXY",
-                    order_date=(utcnow().date() + timedelta(days=2)).isoformat(), seller_url="javascript:alert(1)")  # fmt: skip
+                    order_date=tomorrow, seller_url="javascript:alert(1)")  # fmt: skip
     response = client.post(f"{URL}/complaints", json=bad)
     assert response.status_code == 422
     errors = _errors(response)
@@ -95,8 +95,8 @@ def test_silent_seller_escalates_is_flagged_and_the_neutral_recommends(client: T
     auth = authorities(db)
     operator, operator_key = f.caller(db, Role.trust_operator, country="VN")
     vn_business = f.org(db, kind=OrgKind.business, country="VN", name="Linh Batik")
-    registered = client.post("/api/v1/trust/businesses", headers=f.bearer(operator_key),
-                             json={"country": "VN", "national_number": "0314409058-002", "legal_name": "Linh Batik"})  # fmt: skip
+    body = {"country": "VN", "national_number": "0314409058-002", "legal_name": "Linh Batik"}
+    registered = client.post("/api/v1/trust/businesses", headers=f.bearer(operator_key), json=body)
     regional_id = registered.json()["regional_id"]
     issued = client.post(f"/api/v1/trust/issuers/{operator.id}/credentials", headers=f.bearer(operator_key),
                          json={"client_reference": "TM-1", "scheme": "trust_mark", "business_id": regional_id,

@@ -35,7 +35,9 @@ def test_takes_the_fast_path_for_plain_numbers(text: str, region: str | None, ex
     assert phone_fast.e164(text, region) == expected == _library(text, region)
 
 
-@pytest.mark.parametrize(("text", "region"), [("001 66 81 234 5678", "TH"), ("66812345678", "TH"), ("1-800-FLOWERS", "US")])
+@pytest.mark.parametrize(
+    ("text", "region"), [("001 66 81 234 5678", "TH"), ("66812345678", "TH"), ("1-800-FLOWERS", "US")]
+)
 def test_steps_aside_when_parse_might_read_it_differently(text: str, region: str) -> None:
     assert phone_fast.e164(text, region) is None
 

@@ -42,6 +42,11 @@ def test_a_fictitious_state_appears_everywhere(reference_copy: Path, client: Tes
     from crossborder.core.access.service import check_country
 
     assert check_country("XA") == "XA"
+    # Its consumers can complain; deadlines run in the time zone its file gives.
+    from tests.redress.helpers import complaint
+
+    filed = client.post("/api/v1/redress/complaints", json=complaint(consumer_country="XA", currency="USD"))
+    assert filed.status_code == 202, filed.text
 
 
 def test_a_malformed_file_stops_start_up_naming_file_and_key(reference_copy: Path) -> None:

@@ -121,7 +121,7 @@ def file(session: Session, body: ComplaintIn) -> tuple[RedressCase, bool]:
         order_date=body.order_date, amount=found["amount"], currency=body.currency,
         category=body.category, remedy=body.remedy, description=body.description.strip(),
         handling_country=body.consumer_country, stage=Stage.pending_verification.value, stage_started_at=now,
-        due_at=deadlines.due_at(now, days, zone), created_at=now,
+        due_at=deadlines.due_at(now, days, zone), created_at=now, filed_month=f"{now:%Y-%m}",
     )  # fmt: skip
     try:
         with session.begin_nested():

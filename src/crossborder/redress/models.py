@@ -59,6 +59,19 @@ class RedressCase(Base):
         UniqueConstraint("consumer_email", "client_reference", name="uq_redress_cases_client_reference"),
         Index("ix_redress_cases_countries", "consumer_country", "seller_country"),
         Index("ix_redress_cases_stage_due", "stage", "due_at"),
+        # Every column the dashboard counts, so PostgreSQL answers it from the index alone.
+        Index(
+            "ix_redress_cases_dashboard",
+            "consumer_country",
+            "seller_country",
+            "category",
+            "stage",
+            "outcome",
+            "filed_month",
+            "closed_month",
+            "resolution_minutes",
+            "created_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -96,6 +109,10 @@ class RedressCase(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Kept with the instants they derive from so the dashboard counts plain columns (UTC months).
+    filed_month: Mapped[str] = mapped_column(String(7))  # "2026-11"
+    closed_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    resolution_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)  # verified -> closed
 
 
 class CaseEvent(Base):

@@ -5,7 +5,7 @@ to the final stage, the recommendation, withdrawal, and a settlement reported as
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from babel.numbers import get_currency_precision
@@ -117,7 +117,9 @@ def _settle(session: Session, case: RedressCase, actor: Actor, proposal: CaseEve
 
 def close(session: Session, case: RedressCase, actor: Actor, outcome: Outcome, terms: str, now: datetime) -> None:
     case.stage, case.outcome, case.outcome_terms = Stage.closed.value, outcome.value, terms
-    case.closed_at, case.due_at = now, None
+    case.closed_at, case.due_at, case.closed_month = now, None, f"{now.astimezone(UTC):%Y-%m}"
+    if case.verified_at is not None:
+        case.resolution_minutes = int((now - case.verified_at).total_seconds() // 60)
     timeline.add(session, case, actor, f"closed_{outcome.value}", terms)
 
 

@@ -26,7 +26,9 @@ def _simple(country_code: int) -> bool:
     """Does parse strip at most a literal "0" trunk prefix for this country code's main region?"""
     region = phonenumbers.region_code_for_country_code(country_code)
     meta = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
-    return meta is not None and meta.national_prefix_for_parsing in (None, "0") and meta.national_prefix_transform_rule is None
+    if meta is None or meta.national_prefix_transform_rule is not None:
+        return False
+    return meta.national_prefix_for_parsing in (None, "0")
 
 
 @lru_cache(maxsize=512)

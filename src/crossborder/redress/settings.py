@@ -1,17 +1,21 @@
 """ODR settings (redress/data/odr.yaml), read once: stage deadlines per member state (a regional
-default where a state set none), each state's time zone, evidence limits. A malformed file stops
-start-up naming the key; a state with no time zone is a clear error when a case needs it."""
+default where a state set none) and evidence limits. A malformed file stops start-up naming the key.
+Each state's time zone is a fact of the reference data (parameter `time_zone`); a state without one
+is a clear error when a case needs it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from crossborder.core.dates import today
 from crossborder.core.errors import FieldError, ReferenceDataError, ValidationFailed
+from crossborder.reference.service import get_registry
 
 FILE = Path(__file__).resolve().parent / "data" / "odr.yaml"
 _NAME = "redress/data/odr.yaml"
@@ -33,7 +37,6 @@ class Deadlines:
 class OdrSettings:
     default: Deadlines
     by_state: dict[str, Deadlines]
-    time_zones: dict[str, str]
     max_file_bytes: int
     max_files: int
     allowed_media_types: frozenset[str]
@@ -43,13 +46,23 @@ class OdrSettings:
         return self.by_state.get(country, self.default)
 
     def zone(self, country: str) -> ZoneInfo:
-        name = self.time_zones.get(country)
-        if name is None:
-            raise ValidationFailed(
-                "no time zone for this member state",
-                errors=[FieldError("country", f"has no entry under time_zones in {_NAME}", country)],
-            )
-        return ZoneInfo(name)
+        return zone_of(country)
+
+
+def zone_of(country: str, on: date | None = None) -> ZoneInfo:
+    """The member state's time zone from the reference data, on `on` (default today)."""
+    registry = get_registry()
+    found = None
+    if country in registry.member_states():
+        found = registry.country(country).value_on("time_zone", on or today())
+    if found is None or not isinstance(found.value, str):
+        rule = "needs a time_zone in its reference file (reference/data/countries/<CODE>.yaml)"
+        raise ValidationFailed("no time zone for this member state", errors=[FieldError("country", rule, country)])
+    try:
+        return ZoneInfo(found.value)
+    except (ZoneInfoNotFoundError, ValueError):
+        rule = "its reference time_zone is not an IANA time zone"
+        raise ValidationFailed("unknown time zone", errors=[FieldError("country", rule, found.value)]) from None
 
 
 def _deadlines(raw: dict[str, object], source: str) -> Deadlines:
@@ -72,12 +85,10 @@ def odr_settings() -> OdrSettings:
             for code, entry in deadlines.items()
             if code != "default"
         }
-        zones = {str(code): str(name) for code, name in raw["time_zones"].items()}
         evidence = raw["evidence"]
         found = OdrSettings(
             default=default,
             by_state=by_state,
-            time_zones=zones,
             max_file_bytes=int(evidence["max_file_bytes"]),
             max_files=int(evidence["max_files_per_case"]),
             allowed_media_types=frozenset(str(t) for t in evidence["allowed_media_types"]),
@@ -85,11 +96,6 @@ def odr_settings() -> OdrSettings:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ReferenceDataError(_NAME, str(exc), "missing or malformed") from None
-    for code, name in zones.items():
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ReferenceDataError(_NAME, f"time_zones.{code}", f"unknown IANA time zone {name!r}") from None
     if found.allowed_media_types - KNOWN_TYPES:
         raise ReferenceDataError(_NAME, "evidence.allowed_media_types", "contains a type files.sniff cannot recognise")
     return found

@@ -21,6 +21,7 @@ SECTION_TITLES: dict[str, str] = {
 }
 
 PARAMETER_LABELS: dict[str, str] = {
+    "time_zone": N_("Time zone"),
     "indirect_tax.standard_rate": N_("Standard rate of tax on imports"),
     "indirect_tax.statutory_rate": N_("Statutory rate in the tax code"),
     "indirect_tax.effective_rate_non_luxury": N_("Effective rate for non-luxury goods"),

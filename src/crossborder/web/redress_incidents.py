@@ -17,10 +17,10 @@ from crossborder.core.errors import Conflict, FieldError, Forbidden, ValidationF
 from crossborder.core.ratelimit import RateLimited
 from crossborder.redress import incident_public as public
 from crossborder.redress import incidents as service
-from crossborder.redress.incident_settings import member_states
 from crossborder.redress.identifiers import IdentifierKind
 from crossborder.redress.incident_models import IncidentCategory
 from crossborder.redress.incident_schemas import IncidentIn
+from crossborder.redress.incident_settings import member_states
 from crossborder.web.auth import check_csrf
 from crossborder.web.customs import principal_of, signin_redirect
 from crossborder.web.labels import N_

@@ -13,10 +13,10 @@ from crossborder.web.customs_declarations import router as customs_declarations_
 from crossborder.web.documents_pages import router as documents_router
 from crossborder.web.exchange_pages import router as exchange_router
 from crossborder.web.pages import router as shell_router
-from crossborder.web.redress_incidents import router as redress_incidents_router
 from crossborder.web.redress_cases import router as redress_cases_router
 from crossborder.web.redress_dashboard import router as redress_dashboard_router
 from crossborder.web.redress_file import router as redress_file_router
+from crossborder.web.redress_incidents import router as redress_incidents_router
 from crossborder.web.trust_applications import router as trust_applications_router
 from crossborder.web.trust_badge import router as trust_badge_router
 from crossborder.web.trust_registry import router as trust_registry_router

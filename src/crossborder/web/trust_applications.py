@@ -20,6 +20,7 @@ from crossborder.core.access.roles import Role
 from crossborder.core.db import get_sessionmaker, session_scope
 from crossborder.core.errors import Conflict, CrossborderError, FieldError, Forbidden, ValidationFailed
 from crossborder.trust import applications as workflow
+from crossborder.trust import flags
 from crossborder.trust import service as credentials
 from crossborder.trust.application_models import FINAL, ApplicationKind, ApplicationStatus, TrustApplication
 from crossborder.trust.application_schemas import ApplicationIn
@@ -67,6 +68,10 @@ LABELS: dict[str, dict[str, str]] = {
         "audit_and_compliance": N_("Audit and compliance"),
     },
     "kinds": {"initial": N_("New application"), "renewal": N_("Renewal")},
+    "flag_reasons": {
+        "seller_no_response": N_("Did not answer a consumer's complaint in time"),
+        "settlement_not_honoured": N_("Did not honour a settlement or recommendation"),
+    },
     "credential": {"active": N_("Active"), "suspended": N_("Suspended"), "revoked": N_("Revoked")},
     "done": {
         "created": N_("Application opened."),
@@ -106,7 +111,7 @@ def application_list(request: Request, status: str | None = None) -> Response:
         may_apply = bool(principal.roles & workflow.APPLICANT_ROLES)
         return render(
             request, "trust_applications/list.html", rows=rows, status=chosen, statuses=list(ApplicationStatus),
-            may_apply=may_apply, labels=LABELS,
+            may_apply=may_apply, labels=LABELS, flags=flags.queue(session, principal),
         )  # fmt: skip
 
 

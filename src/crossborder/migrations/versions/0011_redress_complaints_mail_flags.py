@@ -102,6 +102,9 @@ def upgrade() -> None:
         sa.Column("created_at", crossborder.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("verified_at", crossborder.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("closed_at", crossborder.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("filed_month", sa.String(length=7), nullable=False),
+        sa.Column("closed_month", sa.String(length=7), nullable=True),
+        sa.Column("resolution_minutes", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["neutral_user_id"], ["users.id"], name=op.f("fk_redress_cases_neutral_user_id_users")),
         sa.ForeignKeyConstraint(
             ["seller_org_id"], ["organisations.id"], name=op.f("fk_redress_cases_seller_org_id_organisations")
@@ -112,6 +115,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("redress_cases", schema=None) as batch_op:
         batch_op.create_index("ix_redress_cases_countries", ["consumer_country", "seller_country"], unique=False)
+        batch_op.create_index(
+            "ix_redress_cases_dashboard",
+            ["consumer_country", "seller_country", "category", "stage", "outcome", "filed_month", "closed_month",
+             "resolution_minutes", "created_at"],
+            unique=False,
+        )  # fmt: skip
         batch_op.create_index(batch_op.f("ix_redress_cases_seller_business_id"), ["seller_business_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_redress_cases_seller_org_id"), ["seller_org_id"], unique=False)
         batch_op.create_index("ix_redress_cases_stage_due", ["stage", "due_at"], unique=False)
@@ -214,6 +223,7 @@ def downgrade() -> None:
     op.drop_table("redress_case_events")
     with op.batch_alter_table("redress_cases", schema=None) as batch_op:
         batch_op.drop_index("ix_redress_cases_stage_due")
+        batch_op.drop_index("ix_redress_cases_dashboard")
         batch_op.drop_index(batch_op.f("ix_redress_cases_seller_org_id"))
         batch_op.drop_index(batch_op.f("ix_redress_cases_seller_business_id"))
         batch_op.drop_index("ix_redress_cases_countries")

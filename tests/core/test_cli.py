@@ -70,6 +70,11 @@ def test_demo_seed_is_idempotent(db: Session) -> None:
     again = runner.invoke(cli, ["demo", "seed"])
     assert again.exit_code == 0 and "(0 users added)" in again.output
     assert db.execute(select(func.count()).select_from(User)).scalar_one() == count
+    from crossborder.redress.models import RedressCase
+
+    [case] = db.execute(select(RedressCase)).scalars().all()  # journey 2, once
+    assert (case.stage, case.consumer_country, case.seller_country) == ("negotiation", "MY", "VN")
+    assert case.seller_org_id is not None  # Linh Batik's own users answer it
 
 
 def test_reference_show_prints_the_day_s_parameters() -> None:

@@ -81,6 +81,30 @@ def seed_trust_mark(session: Session, business: Organisation, operator: Organisa
     workflow.decide(session, auditor, row.reference, "grant", "Demo: all criteria met")
 
 
+def seed_complaint(session: Session) -> None:
+    """Arif in Kuala Lumpur complains that Linh Batik's parcel never came (journey 2): confirmed and in
+    negotiation, so the seller's and both authorities' pages have a case to show."""
+    from datetime import timedelta
+
+    from crossborder.core.dates import today, utcnow
+    from crossborder.redress import complaints
+    from crossborder.redress.schemas import ComplaintIn
+    from crossborder.trust import business as register
+
+    linh = register.find_by_national_number(session, "VN", "0100000010")
+    body = ComplaintIn(
+        client_reference="demo-complaint-1", language="ms", consumer_name="Arif (demo)",
+        consumer_email="arif@demo.crossborder.asia", consumer_country="MY",
+        seller_business_id=linh.regional_id if linh else None, seller_name=None if linh else "Linh Batik",
+        seller_country=None if linh else "VN", seller_url="https://linhbatik.example.vn",
+        order_date=today() - timedelta(days=20), amount="59.90", currency="MYR", category="non_delivery",
+        remedy="refund", description="Demo data: a batik scarf ordered three weeks ago never arrived.",
+    )  # fmt: skip
+    case, created = complaints.file(session, body)
+    if created:
+        complaints.open_negotiation(session, case, utcnow())
+
+
 def is_seeded(session: Session) -> bool:
     return session.execute(select(User.id).limit(1)).first() is not None
 
@@ -127,5 +151,12 @@ def seed(session: Session) -> int:
         operator = _org(session, f"{get_registry().country('VN').name} trust-mark operator",
                         OrgKind.trust_mark_operator, "VN")  # fmt: skip
         seed_trust_mark(session, linh, operator)
+        if "MY" in get_registry().member_states():
+            seed_complaint(session)
+    if "MY" in get_registry().member_states():
+        cpa = _org(session, f"{get_registry().country('MY').name} consumer protection authority",
+                   OrgKind.consumer_protection_authority, "MY")  # fmt: skip
+        added += _user(session, "neutral.my@demo.crossborder.asia", "Neutral (MY)", cpa,
+                       [Role.consumer_protection_officer])  # fmt: skip
     seed_customs_data(session)
     return added

@@ -202,3 +202,15 @@ def test_unconfirmed_complaints_lapse(client: TestClient, db: Session) -> None:
     assert sweep.sweep(get_sessionmaker(), now=case.due_at).lapsed == 1
     db.expire_all()
     assert (case.stage, case.outcome) == ("closed", "not_pursued")
+
+
+def test_public_filing_is_rate_limited_per_client(client: TestClient, db: Session) -> None:
+    from crossborder.redress.settings import odr_settings
+
+    limit = odr_settings().filing_limit.hits
+    for n in range(limit):
+        assert client.post(f"{URL}/complaints", json=complaint(client_reference=f"r{n}")).status_code == 202
+    refused = client.post(f"{URL}/complaints", json=complaint(client_reference="one-more"))
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert len(db.execute(select(RedressCase)).scalars().all()) == limit

@@ -10,12 +10,15 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Header, Query, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy.orm import Session
 
+from crossborder.core import ratelimit
 from crossborder.core.access.principal import Principal
 from crossborder.core.deps import DB, Caller, principal_from_header
+from crossborder.core.problems import problem
+from crossborder.core.ratelimit import RateLimited
 from crossborder.redress import authority, cases, complaints, odr
 from crossborder.redress import dashboard as board
 from crossborder.redress.access import Actor, act_as, party_of, roles_on, visible
@@ -88,9 +91,16 @@ def _step(
 
 
 @router.post("/complaints", status_code=202)
-def file_complaint(body: ComplaintIn, db: DB) -> JSONResponse:
+def file_complaint(body: ComplaintIn, db: DB, request: Request) -> Response:
     """Public. The complaint waits for the consumer to open the e-mailed link; filing again with the
-    same e-mail address and client reference returns the first case."""
+    same e-mail address and client reference returns the first case. Rate-limited per client address
+    (429 with Retry-After)."""
+    try:
+        ratelimit.hit(db, odr_settings().filing_limit, request.client.host if request.client else "unknown")
+    except RateLimited as exc:
+        db.commit()  # the refused request counts too
+        return problem(exc.status, exc.title, exc.detail, instance=request.url.path,
+                       headers={"Retry-After": str(exc.retry_after)})  # fmt: skip
     case, created = complaints.file(db, body)
     db.commit()
     out = {"reference": case.reference, "stage": case.stage, "created": created,

@@ -43,7 +43,7 @@ EVENTS: dict[str, str] = {
 
 def render(kind: str, language: str, **values: str) -> tuple[str, str]:
     """(subject, body) of mail `kind` in `language`, placeholders filled."""
-    gettext = translations(language).gettext
+    translate = translations(language).gettext  # not named gettext: Babel would extract its arguments
     if "event" in values:
-        values = {**values, "event": gettext(EVENTS[values["event"]])}
-    return gettext(SUBJECTS[kind]).format(**values), gettext(BODIES[kind]).format(**values)
+        values = {**values, "event": translate(EVENTS[values["event"]])}
+    return translate(SUBJECTS[kind]).format(**values), translate(BODIES[kind]).format(**values)

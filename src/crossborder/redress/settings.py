@@ -15,6 +15,7 @@ import yaml
 
 from crossborder.core.dates import today
 from crossborder.core.errors import FieldError, ReferenceDataError, ValidationFailed
+from crossborder.core.ratelimit import Limit
 from crossborder.reference.service import get_registry
 
 FILE = Path(__file__).resolve().parent / "data" / "odr.yaml"
@@ -41,6 +42,7 @@ class OdrSettings:
     max_files: int
     allowed_media_types: frozenset[str]
     text_max_chars: int
+    filing_limit: Limit
 
     def deadlines(self, country: str) -> Deadlines:
         return self.by_state.get(country, self.default)
@@ -93,6 +95,9 @@ def odr_settings() -> OdrSettings:
             max_files=int(evidence["max_files_per_case"]),
             allowed_media_types=frozenset(str(t) for t in evidence["allowed_media_types"]),
             text_max_chars=int(raw["text_max_chars"]),
+            filing_limit=Limit(
+                "redress.file_complaint", int(raw["filing_limit"]["hits"]), int(raw["filing_limit"]["window_seconds"])
+            ),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ReferenceDataError(_NAME, str(exc), "missing or malformed") from None

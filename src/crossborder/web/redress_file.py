@@ -12,10 +12,12 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from crossborder.core import ratelimit
 from crossborder.core.dates import today
 from crossborder.core.db import session_scope
 from crossborder.core.errors import CrossborderError, FieldError, ValidationFailed
 from crossborder.core.i18n import LANGUAGES
+from crossborder.core.ratelimit import RateLimited
 from crossborder.core.settings import get_settings
 from crossborder.redress import cases, complaints
 from crossborder.redress.access import Actor
@@ -72,6 +74,13 @@ async def file_complaint(request: Request) -> Response:
     uploads = [u for u in raw.getlist("files") if isinstance(u, UploadFile) and u.filename][:MAX_FILES_AT_FILING]
     language = language_of(request)
     with session_scope() as session:
+        try:
+            ratelimit.hit(session, odr_settings().filing_limit, request.client.host if request.client else "unknown")
+        except RateLimited as exc:
+            session.commit()  # the refused request counts too
+            response = _form(request, status_code=429, problem=exc.detail, form=form)
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         try:
             case, _created = complaints.file(session, _body(form, language if language in LANGUAGES else "en"))
             for upload in uploads:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from crossborder.core import mail_models as _mail  # noqa: F401
 from crossborder.core import ratelimit as _ratelimit  # noqa: F401
 from crossborder.core.access import models as _access  # noqa: F401
 from crossborder.core.audit import models as _audit  # noqa: F401
-from crossborder.core import mail_models as _mail  # noqa: F401
 from crossborder.core.db import Base
 from crossborder.customs import models as _customs  # noqa: F401
 from crossborder.customs import prearrival as _prearrival  # noqa: F401

@@ -44,12 +44,8 @@ class Match:
 def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     connection = session.connection()
     statement = _BY_DIALECT[connection.dialect.name][sql]
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(statement, params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+    # sqlite3 and psycopg 3 connections both execute directly (an implicit cursor)
+    return list(connection.connection.dbapi_connection.execute(statement, params).fetchall())  # type: ignore[union-attr]
 
 
 def matches(session: Session, kind: str, value: str, *, excluding_country: str, limit: int) -> list[Match]:

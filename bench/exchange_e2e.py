@@ -1,14 +1,17 @@
 """End-to-end exchange between two nodes on loopback: sign, send, verify, validate, store, receipt.
 
     .venv/bin/python bench/exchange_e2e.py [--messages 3000] [--receiver-workers 1] [--type auto|acdd|test-json]
+                                           [--post-batch N]
 
 Starts two nodes as `crossborder serve` subprocesses (sender A, receiver B), each with its own
 SQLite database; registers each with the other from its public node document; queues N documents
 on A through its API (not timed); then this process runs A's delivery worker (what `crossborder
 exchange deliver --once` runs, against A's database) and times it until the outbox is drained.
-Per message the worker signs a fresh envelope, posts it, and verifies B's signed receipt; B
-verifies the envelope, validates the document, stores message + document + receipt + audit entry
-in one transaction and signs the receipt.
+Per message the worker signs a fresh envelope and verifies B's signed receipt; messages travel
+`post_batch` to a post (B's batch inbox; --post-batch 1 posts each alone to the single inbox), with
+`concurrency` messages in flight. B verifies each envelope, validates each document, signs each
+receipt, and stores message + document + receipt + audit entry of every message in a post (and of
+any other request waiting for the write lock) in one transaction.
 
 Prints documents/s (N over the worker's wall time, outcome recording included) and p50/p90/p99/max
 of the per-message latency (sign -> receipt verified, from A's attempt log), next to the targets.
@@ -55,7 +58,10 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--receiver-workers", type=int, default=1)
     parser.add_argument("--type", default="auto", choices=["auto", "acdd", "test-json"])
+    parser.add_argument("--post-batch", type=int, default=None, help="messages per post (default: the setting)")
     args = parser.parse_args()
+    if args.post_batch is not None:  # read by this process (the sender) only
+        os.environ["CROSSBORDER_EXCHANGE_POST_BATCH"] = str(args.post_batch)
 
     home = Path(tempfile.mkdtemp(prefix="crossborder-exchange-bench-"))
     doc_type, payload, type_env = pick_type(args.type)
@@ -96,6 +102,7 @@ def main() -> None:
         queued_in = time.perf_counter() - started
 
         from crossborder.exchange import delivery
+        from crossborder.exchange.settings import exchange_settings
 
         started = time.perf_counter()
         summary = delivery.deliver(loop=False)
@@ -115,6 +122,11 @@ def main() -> None:
         print(f"exchange end-to-end, two nodes on loopback ({doc_type}, {len(payload)} bytes per document)")
         print(
             f"  load average at the end: {os.getloadavg()[0]:.2f}; receiver worker processes: {args.receiver_workers}"
+        )
+        sending = exchange_settings()
+        print(
+            f"  {sending.post_batch} messages per post, {sending.posts_in_flight} posts in flight "
+            f"({sending.concurrency} messages), {sending.batches_in_flight} lanes of {sending.batch_size}"
         )
         print(f"  queued {args.messages} on A through its API in {queued_in:.1f} s (not part of the figures)")
         print(f"  worker summary: {json.dumps(summary.as_dict())}")

@@ -30,12 +30,25 @@ def test_built_invoices_validate_and_round_trip(body: tuple[Line, ...], charges:
 
 def test_vat_breakdown_per_category_and_rate_with_line_rounding() -> None:
     body = (
-        Line(id="1", quantity=Decimal(3), unit_code="C62", name="a", price=Decimal("0.333"),
-             tax=TaxCategory("S", Decimal(9))),
-        Line(id="2", quantity=Decimal(1), unit_code="C62", name="b", price=Decimal("10.005"),
-             tax=TaxCategory("S", Decimal("9.00"))),
-        Line(id="3", quantity=Decimal(2), unit_code="C62", name="c", price=Decimal(5),
-             tax=TaxCategory("Z", Decimal(0))),
+        Line(
+            id="1",
+            quantity=Decimal(3),
+            unit_code="C62",
+            name="a",
+            price=Decimal("0.333"),
+            tax=TaxCategory("S", Decimal(9)),
+        ),
+        Line(
+            id="2",
+            quantity=Decimal(1),
+            unit_code="C62",
+            name="b",
+            price=Decimal("10.005"),
+            tax=TaxCategory("S", Decimal("9.00")),
+        ),
+        Line(
+            id="3", quantity=Decimal(2), unit_code="C62", name="c", price=Decimal(5), tax=TaxCategory("Z", Decimal(0))
+        ),
     )
     inv = compute(draft(body))
     assert [ln.line_extension for ln in inv.lines] == [Decimal("1.00"), Decimal("10.01"), Decimal("10.00")]
@@ -43,15 +56,28 @@ def test_vat_breakdown_per_category_and_rate_with_line_rounding() -> None:
     assert vat is not None
     # 9 and 9.00 are one rate: one breakdown group each for S 9 % and Z
     assert [(s.category.code, s.taxable, s.tax) for s in vat.subtotals] == [
-        ("S", Decimal("11.01"), Decimal("0.99")), ("Z", Decimal("10.00"), Decimal("0.00"))]
+        ("S", Decimal("11.01"), Decimal("0.99")),
+        ("Z", Decimal("10.00"), Decimal("0.00")),
+    ]
     assert inv.totals is not None
     assert (inv.totals.line_extension, inv.totals.tax_inclusive, inv.totals.payable) == (
-        Decimal("21.01"), Decimal("22.00"), Decimal("22.00"))
+        Decimal("21.01"),
+        Decimal("22.00"),
+        Decimal("22.00"),
+    )
 
 
 def test_built_xml_escapes_text() -> None:
-    body = (Line(id="1", quantity=Decimal(1), unit_code="C62", name="<script>&", price=Decimal(1),
-                 tax=TaxCategory("S", Decimal(9))),)
+    body = (
+        Line(
+            id="1",
+            quantity=Decimal(1),
+            unit_code="C62",
+            name="<script>&",
+            price=Decimal(1),
+            tax=TaxCategory("S", Decimal(9)),
+        ),
+    )
     xml = build_ubl(draft(body))
     assert b"&lt;script&gt;&amp;" in xml
     parsed, _ = parse_ubl(xml)
@@ -60,8 +86,16 @@ def test_built_xml_escapes_text() -> None:
 
 @given(st.decimals(Decimal(-5), Decimal(5), places=2).filter(lambda d: d != 0))
 def test_tampering_a_built_total_is_caught(delta: Decimal) -> None:
-    body = (Line(id="1", quantity=Decimal(2), unit_code="C62", name="x", price=Decimal("12.34"),
-                 tax=TaxCategory("S", Decimal(9))),)
+    body = (
+        Line(
+            id="1",
+            quantity=Decimal(2),
+            unit_code="C62",
+            name="x",
+            price=Decimal("12.34"),
+            tax=TaxCategory("S", Decimal(9)),
+        ),
+    )
     inv = compute(draft(body))
     assert inv.totals is not None and inv.totals.payable is not None
     bad = replace(inv, totals=replace(inv.totals, payable=inv.totals.payable + delta))

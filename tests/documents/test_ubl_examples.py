@@ -45,41 +45,119 @@ BUYER = BASE, "<cac:AccountingCustomerParty>", "<cac:AccountingCustomerPartyX>"
 @pytest.mark.parametrize(
     ("name", "old", "new", "expected"),
     [
-        pytest.param(BASE, '<cbc:LineExtensionAmount currencyID="EUR">1300<', '<cbc:LineExtensionAmount '
-                     'currencyID="EUR">1301<', {"BR-CO-10"}, id="wrong-line-total"),
-        pytest.param(BASE, '"EUR">2800</cbc:LineExtensionAmount>', '"EUR">2800.001</cbc:LineExtensionAmount>',
-                     {"BR-DEC-23"}, id="three-decimal-amount"),
-        pytest.param(BASE, "<cbc:AccountingCost>4025:123:4343</cbc:AccountingCost>",
-                     "<cbc:AccountingCost></cbc:AccountingCost>", {"PEPPOL-EN16931-R008"}, id="empty-element"),
-        pytest.param(BASE, '<cbc:TaxableAmount currencyID="EUR">1325<', '<cbc:TaxableAmount currencyID="EUR">1425<',
-                     {"BR-S-08", "BR-S-09", "BR-CO-17"}, id="wrong-vat-category-base"),
-        pytest.param(BASE, '<cbc:TaxAmount currencyID="EUR">331.25</cbc:TaxAmount>\n        <cac:TaxSubtotal>',
-                     '<cbc:TaxAmount currencyID="EUR">331.26</cbc:TaxAmount>\n        <cac:TaxSubtotal>',
-                     {"BR-CO-14", "BR-CO-15"}, id="wrong-vat-total"),
-        pytest.param(BASE, "<cbc:BuyerReference>0150abc</cbc:BuyerReference>", "", {"PEPPOL-EN16931-R003"},
-                     id="no-buyer-reference"),
-        pytest.param(BASE, '<cbc:EndpointID schemeID="0088">9482348239847239874</cbc:EndpointID>', "",
-                     {"PEPPOL-EN16931-R020"}, id="no-seller-endpoint"),
-        pytest.param(BASE, '<cbc:EndpointID schemeID="0002">FR23342</cbc:EndpointID>',
-                     "<cbc:EndpointID>FR23342</cbc:EndpointID>", {"BR-63"}, id="buyer-endpoint-without-scheme"),
-        pytest.param(BASE, '<cbc:PayableAmount currencyID="EUR">1656.25<', '<cbc:PayableAmount currencyID="USD">'
-                     '1656.25<', {"PEPPOL-EN16931-R051"}, id="foreign-currency-id"),
-        pytest.param(BASE, "<cbc:IssueDate>2017-11-13</cbc:IssueDate>", "<cbc:IssueDate>2017-13-45</cbc:IssueDate>",
-                     {"UBL-XSD", "BR-03"}, id="bad-date"),
-        pytest.param(BASE, "<cbc:Percent>25.0</cbc:Percent>", "<cbc:Percent>0</cbc:Percent>",
-                     {"BR-S-07", "BR-S-08"}, id="standard-rate-zero-on-charge"),
-        pytest.param(ALLOWANCE, "<cbc:TaxExemptionReason>Reason for tax exempt</cbc:TaxExemptionReason>", "",
-                     {"BR-E-10"}, id="exempt-without-reason"),
-        pytest.param(ALLOWANCE, '<cbc:AllowanceTotalAmount currencyID="EUR">200<',
-                     '<cbc:AllowanceTotalAmount currencyID="EUR">250<', {"BR-CO-11", "BR-CO-13"},
-                     id="wrong-allowance-total"),
-        pytest.param(ALLOWANCE, "<cbc:AllowanceChargeReasonCode>95</cbc:AllowanceChargeReasonCode>\n"
-                     "        <cbc:AllowanceChargeReason>Discount</cbc:AllowanceChargeReason>\n", "",
-                     {"BR-33", "BR-CO-21"}, id="allowance-without-reason"),
-        pytest.param(ALLOWANCE, '<cbc:PayableAmount currencyID="EUR">6125.00<',
-                     '<cbc:PayableAmount currencyID="EUR">7125.00<', {"BR-CO-16"}, id="prepaid-ignored"),
-        pytest.param(CREDIT, '<cbc:PayableAmount currencyID="EUR">1656.25<', '<cbc:PayableAmount currencyID="EUR">'
-                     '1600<', {"BR-CO-16"}, id="credit-note-payable"),
+        pytest.param(
+            BASE,
+            '<cbc:LineExtensionAmount currencyID="EUR">1300<',
+            '<cbc:LineExtensionAmount currencyID="EUR">1301<',
+            {"BR-CO-10"},
+            id="wrong-line-total",
+        ),
+        pytest.param(
+            BASE,
+            '"EUR">2800</cbc:LineExtensionAmount>',
+            '"EUR">2800.001</cbc:LineExtensionAmount>',
+            {"BR-DEC-23"},
+            id="three-decimal-amount",
+        ),
+        pytest.param(
+            BASE,
+            "<cbc:AccountingCost>4025:123:4343</cbc:AccountingCost>",
+            "<cbc:AccountingCost></cbc:AccountingCost>",
+            {"PEPPOL-EN16931-R008"},
+            id="empty-element",
+        ),
+        pytest.param(
+            BASE,
+            '<cbc:TaxableAmount currencyID="EUR">1325<',
+            '<cbc:TaxableAmount currencyID="EUR">1425<',
+            {"BR-S-08", "BR-S-09", "BR-CO-17"},
+            id="wrong-vat-category-base",
+        ),
+        pytest.param(
+            BASE,
+            '<cbc:TaxAmount currencyID="EUR">331.25</cbc:TaxAmount>\n        <cac:TaxSubtotal>',
+            '<cbc:TaxAmount currencyID="EUR">331.26</cbc:TaxAmount>\n        <cac:TaxSubtotal>',
+            {"BR-CO-14", "BR-CO-15"},
+            id="wrong-vat-total",
+        ),
+        pytest.param(
+            BASE,
+            "<cbc:BuyerReference>0150abc</cbc:BuyerReference>",
+            "",
+            {"PEPPOL-EN16931-R003"},
+            id="no-buyer-reference",
+        ),
+        pytest.param(
+            BASE,
+            '<cbc:EndpointID schemeID="0088">9482348239847239874</cbc:EndpointID>',
+            "",
+            {"PEPPOL-EN16931-R020"},
+            id="no-seller-endpoint",
+        ),
+        pytest.param(
+            BASE,
+            '<cbc:EndpointID schemeID="0002">FR23342</cbc:EndpointID>',
+            "<cbc:EndpointID>FR23342</cbc:EndpointID>",
+            {"BR-63"},
+            id="buyer-endpoint-without-scheme",
+        ),
+        pytest.param(
+            BASE,
+            '<cbc:PayableAmount currencyID="EUR">1656.25<',
+            '<cbc:PayableAmount currencyID="USD">1656.25<',
+            {"PEPPOL-EN16931-R051"},
+            id="foreign-currency-id",
+        ),
+        pytest.param(
+            BASE,
+            "<cbc:IssueDate>2017-11-13</cbc:IssueDate>",
+            "<cbc:IssueDate>2017-13-45</cbc:IssueDate>",
+            {"UBL-XSD", "BR-03"},
+            id="bad-date",
+        ),
+        pytest.param(
+            BASE,
+            "<cbc:Percent>25.0</cbc:Percent>",
+            "<cbc:Percent>0</cbc:Percent>",
+            {"BR-S-07", "BR-S-08"},
+            id="standard-rate-zero-on-charge",
+        ),
+        pytest.param(
+            ALLOWANCE,
+            "<cbc:TaxExemptionReason>Reason for tax exempt</cbc:TaxExemptionReason>",
+            "",
+            {"BR-E-10"},
+            id="exempt-without-reason",
+        ),
+        pytest.param(
+            ALLOWANCE,
+            '<cbc:AllowanceTotalAmount currencyID="EUR">200<',
+            '<cbc:AllowanceTotalAmount currencyID="EUR">250<',
+            {"BR-CO-11", "BR-CO-13"},
+            id="wrong-allowance-total",
+        ),
+        pytest.param(
+            ALLOWANCE,
+            "<cbc:AllowanceChargeReasonCode>95</cbc:AllowanceChargeReasonCode>\n"
+            "        <cbc:AllowanceChargeReason>Discount</cbc:AllowanceChargeReason>\n",
+            "",
+            {"BR-33", "BR-CO-21"},
+            id="allowance-without-reason",
+        ),
+        pytest.param(
+            ALLOWANCE,
+            '<cbc:PayableAmount currencyID="EUR">6125.00<',
+            '<cbc:PayableAmount currencyID="EUR">7125.00<',
+            {"BR-CO-16"},
+            id="prepaid-ignored",
+        ),
+        pytest.param(
+            CREDIT,
+            '<cbc:PayableAmount currencyID="EUR">1656.25<',
+            '<cbc:PayableAmount currencyID="EUR">1600<',
+            {"BR-CO-16"},
+            id="credit-note-payable",
+        ),
     ],
 )
 def test_broken_copies_fail_with_their_rule(name: str, old: str, new: str, expected: set[str]) -> None:
@@ -104,8 +182,11 @@ def test_findings_carry_path_and_official_text() -> None:
     assert "1301" in issue.message and "1300.00" in issue.message
 
 
-BASE_WRONG_TOTAL = (BASE, '<cbc:LineExtensionAmount currencyID="EUR">1300<',
-                    '<cbc:LineExtensionAmount currencyID="EUR">1301<')
+BASE_WRONG_TOTAL = (
+    BASE,
+    '<cbc:LineExtensionAmount currencyID="EUR">1300<',
+    '<cbc:LineExtensionAmount currencyID="EUR">1301<',
+)
 
 
 def test_line_paths_point_at_the_line() -> None:

@@ -25,8 +25,16 @@ def test_official_example_renders_totals_and_lines() -> None:
 
 
 def test_document_text_is_escaped() -> None:
-    body = (Line(id="1", quantity=Decimal(1), unit_code="C62", name="<img src=x onerror=alert(1)>",
-                 price=Decimal(1), tax=TaxCategory("S", Decimal(9))),)
+    body = (
+        Line(
+            id="1",
+            quantity=Decimal(1),
+            unit_code="C62",
+            name="<img src=x onerror=alert(1)>",
+            price=Decimal(1),
+            tax=TaxCategory("S", Decimal(9)),
+        ),
+    )
     inv, _ = parse_ubl(build_ubl(draft(body)))
     assert inv is not None
     html = render_html(inv)

@@ -20,12 +20,19 @@ from crossborder.documents.ubl_model import (
 )
 
 SELLER = Party(
-    name="Kopi Luwak Trading Pte Ltd", trading_name="Kopi Luwak", endpoint_id="201912345K", endpoint_scheme="0195",
+    name="Kopi Luwak Trading Pte Ltd",
+    trading_name="Kopi Luwak",
+    endpoint_id="201912345K",
+    endpoint_scheme="0195",
     address=Address(street="1 Raffles Place", city="Singapore", postal_zone="048616", country="SG"),
-    vat_id="SGM90312345K", legal_id="201912345K", legal_id_scheme="0195",
+    vat_id="SGM90312345K",
+    legal_id="201912345K",
+    legal_id_scheme="0195",
 )
 BUYER = Party(
-    name="Toko Kopi Jaya <& Sons>", endpoint_id="0123456789", endpoint_scheme="0088",
+    name="Toko Kopi Jaya <& Sons>",
+    endpoint_id="0123456789",
+    endpoint_scheme="0088",
     address=Address(street="Jl. Sudirman 5", city="Jakarta", country="ID"),
     contact_email="ap@tokokopi.example",
 )
@@ -36,18 +43,27 @@ EXEMPTION_REASONS = TaxTotal(None, "SGD", (TaxSubtotal(None, None, EXEMPT),))
 
 def draft(lines: tuple[Line, ...], **overrides: object) -> Invoice:
     base: dict[str, object] = {
-        "id": "INV-2026-0001", "issue_date": date(2026, 1, 2), "due_date": date(2026, 2, 1), "currency": "SGD",
-        "buyer_reference": "PO-778", "seller": SELLER, "buyer": BUYER,
+        "id": "INV-2026-0001",
+        "issue_date": date(2026, 1, 2),
+        "due_date": date(2026, 2, 1),
+        "currency": "SGD",
+        "buyer_reference": "PO-778",
+        "seller": SELLER,
+        "buyer": BUYER,
         "payment_means": (PaymentMeans(code="30", account_id="SG1234567890", account_name="Kopi Luwak"),),
-        "tax_totals": (EXEMPTION_REASONS,), "lines": lines,
+        "tax_totals": (EXEMPTION_REASONS,),
+        "lines": lines,
     }
     base.update(overrides)
     return Invoice(**base)  # type: ignore[arg-type]
 
 
 _CATEGORIES = [
-    TaxCategory("S", Decimal(9)), TaxCategory("S", Decimal("8")), TaxCategory("S", Decimal("7.5")),
-    TaxCategory("Z", Decimal(0)), EXEMPT,
+    TaxCategory("S", Decimal(9)),
+    TaxCategory("S", Decimal("8")),
+    TaxCategory("S", Decimal("7.5")),
+    TaxCategory("Z", Decimal(0)),
+    EXEMPT,
 ]
 
 
@@ -61,14 +77,24 @@ def lines(draw: st.DrawFn, max_lines: int = 8) -> tuple[Line, ...]:
         cat = draw(st.sampled_from(_CATEGORIES))
         acs: tuple[AllowanceCharge, ...] = ()
         if draw(st.booleans()):
-            acs = (AllowanceCharge(
-                is_charge=draw(st.booleans()), amount=draw(st.decimals(Decimal(0), Decimal(100), places=2)),
-                reason="Volume discount",
-            ),)
-        out.append(Line(
-            id=str(i), quantity=qty, unit_code="C62", name=f"Item {i} «ไทย»", price=price,
-            tax=TaxCategory(cat.code, cat.percent), allowances_charges=acs,
-        ))
+            acs = (
+                AllowanceCharge(
+                    is_charge=draw(st.booleans()),
+                    amount=draw(st.decimals(Decimal(0), Decimal(100), places=2)),
+                    reason="Volume discount",
+                ),
+            )
+        out.append(
+            Line(
+                id=str(i),
+                quantity=qty,
+                unit_code="C62",
+                name=f"Item {i} «ไทย»",
+                price=price,
+                tax=TaxCategory(cat.code, cat.percent),
+                allowances_charges=acs,
+            )
+        )
     return tuple(out)
 
 
@@ -76,7 +102,11 @@ def lines(draw: st.DrawFn, max_lines: int = 8) -> tuple[Line, ...]:
 def document_charges(draw: st.DrawFn) -> tuple[AllowanceCharge, ...]:
     if not draw(st.booleans()):
         return ()
-    return (AllowanceCharge(
-        is_charge=True, amount=draw(st.decimals(Decimal(0), Decimal(500), places=2)), reason="Freight",
-        tax=TaxCategory("S", Decimal(9)),
-    ),)
+    return (
+        AllowanceCharge(
+            is_charge=True,
+            amount=draw(st.decimals(Decimal(0), Decimal(500), places=2)),
+            reason="Freight",
+            tax=TaxCategory("S", Decimal(9)),
+        ),
+    )

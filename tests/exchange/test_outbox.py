@@ -4,14 +4,11 @@ and two workers never send one message twice."""
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
 import random
 import threading
-from collections import Counter
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,98 +20,18 @@ from crossborder.core.access.roles import Role
 from crossborder.core.audit.models import AuditEntry
 from crossborder.core.dates import utcnow
 from crossborder.core.db import get_sessionmaker
-from crossborder.exchange import delivery, envelope, receipts
+from crossborder.exchange import delivery, receipts, sending
 from crossborder.exchange.models import DeliveryAttempt, OutboxMessage
 from crossborder.exchange.settings import exchange_settings
 from crossborder.exchange.transport import Reply, TransportError
 from tests import factories as f
+from tests.exchange.fakes import Clock, FakeReceiver
 from tests.exchange.material import Peer, doc
 
 
-class Clock:
-    """The worker's clock, moved by the test; it starts just after the messages were queued."""
-
-    def __init__(self) -> None:
-        self.start = utcnow() + timedelta(seconds=1)
-        self.now = self.start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class FakeReceiver:
-    """Plays the receiving node: checks the envelope like a real inbox (with this node as the
-    registered sender) and answers a receipt signed with the receiver's key. `script` may replace
-    the answer per attempt (raise TransportError, return a problem...)."""
-
-    def __init__(self, receiver: Peer, sender_keys: Callable[[], dict[str, Any]], clock: Clock) -> None:
-        self.receiver, self.sender_keys, self.clock = receiver, sender_keys, clock
-        self.script: Callable[[int], Reply | None] = lambda _n: None
-        self.posts: Counter[str] = Counter()
-        self.lock = threading.Lock()
-
-    def post(self, url: str, body: bytes, timeout: float) -> Reply:
-        message = json.loads(body)
-        payload = base64.b64decode(message["payload"])
-        checked = envelope.verify(
-            message["envelope"],
-            payload,
-            receiver=self.receiver.node_id,
-            senders=lambda node: envelope.SenderKeys(node, self.sender_keys()),
-            now=self.clock(),
-            limits=envelope.Limits(300, 60, 1 << 20, 4096),
-        )
-        assert checked.ok and checked.envelope is not None, checked
-        with self.lock:
-            self.posts[checked.envelope.message_id] += 1
-            n = self.posts[checked.envelope.message_id]
-        scripted = self.script(n)
-        if scripted is not None:
-            return scripted
-        status = "accepted" if b"amount" in payload else "rejected"
-        receipt = receipts.Receipt(
-            receipt_id=f"r-{checked.envelope.message_id}",
-            message_id=checked.envelope.message_id,
-            receiver=self.receiver.node_id,
-            sender=checked.envelope.sender,
-            status=status,
-            errors=[] if status == "accepted" else [{"rule": "X", "path": "/", "message": "m", "severity": "fatal"}],
-            received_at=receipts.received_at(self.clock()),
-            payload_digest=checked.envelope.payload_digest,
-        )
-        token = receipts.issue(receipt, self.receiver.kid, self.receiver.private)
-        return Reply(200, "application/json", json.dumps({"receipt": token}).encode())
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.fixture(autouse=True)
-def receiver(db: Session) -> Peer:
-    made = Peer("my.customs", "MY")
-    made.register(db)
-    return made
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def fake(client: TestClient, receiver: Peer, clock: Clock) -> FakeReceiver:
-    from crossborder.core.keys import keys_from_jwks
-
-    def sender_keys() -> dict[str, Any]:
-        return dict(keys_from_jwks(client.get("/api/v1/exchange/node").json()["jwks"]))
-
-    return FakeReceiver(receiver, sender_keys, clock)
-
-
-@pytest.fixture
-def officer(db: Session) -> dict[str, str]:
-    _, token = f.caller(db, Role.customs_officer, country="SG")
-    return f.bearer(token)
+def _registered(receiver: Peer) -> None:
+    """Every test here sends to the registered receiver node."""
 
 
 def _queue(client: TestClient, headers: dict[str, str], ref: str, payload: bytes = doc(), **extra: Any) -> Any:
@@ -304,7 +221,7 @@ def test_an_expired_lease_is_taken_over_and_the_late_result_is_dropped(
         later = clock.now + timedelta(seconds=settings.lease_seconds + 1)
         (second,) = delivery.claim(session, later, "lease-b", 10, settings.lease_seconds)
         assert second.attempts == 2
-        late = delivery.Outcome("accepted", "accepted", 200, "", "token", [])
+        late = sending.Outcome("accepted", "accepted", 200, "", "token", [])
         assert delivery.record(session, [(first, late)], "lease-a", settings, later) == [""]
         session.commit()
     finally:

@@ -121,10 +121,14 @@ def _tax(inv: Invoice, p: Paths, out: list[Issue]) -> None:
 
 
 # rule ids per kind: (amount missing, reason missing, reason or code (BR-CO), amount decimals, base decimals)
-_DOC_AC = {True: ("BR-36", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"),
-           False: ("BR-31", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02")}
-_LINE_AC = {True: ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"),
-            False: ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25")}
+_DOC_AC = {
+    True: ("BR-36", "BR-38", "BR-CO-22", "BR-DEC-05", "BR-DEC-06"),
+    False: ("BR-31", "BR-33", "BR-CO-21", "BR-DEC-01", "BR-DEC-02"),
+}
+_LINE_AC = {
+    True: ("BR-43", "BR-44", "BR-CO-24", "BR-DEC-27", "BR-DEC-28"),
+    False: ("BR-41", "BR-42", "BR-CO-23", "BR-DEC-24", "BR-DEC-25"),
+}
 
 
 def _allowance_charge(ac: AllowanceCharge, path: str, rules: tuple[str, ...], out: list[Issue]) -> None:

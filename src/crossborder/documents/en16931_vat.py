@@ -51,8 +51,11 @@ def check(inv: Invoice) -> list[Issue]:
         k = _key(ln.tax)
         base[k] = base.get(k, _ZERO) + (ln.line_extension or _ZERO)
         if code in _CODES and not _rate_ok(code, ln.tax.percent):
-            out.append(finding(f"BR-{code}-05", p.line(i, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent"),
-                               str(ln.tax.percent)))
+            out.append(
+                finding(
+                    f"BR-{code}-05", p.line(i, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent"), str(ln.tax.percent)
+                )
+            )
     for i, ac in enumerate(inv.allowances_charges, 1):
         if ac.tax is None or ac.tax.code is None or ac.is_charge is None:
             continue
@@ -89,8 +92,11 @@ def check(inv: Invoice) -> list[Issue]:
             # BR-S-08 keeps the CEN Schematron's tolerance of one currency unit; the others compare exactly.
             off = abs(st.taxable - r2(expected)) >= _ONE if code == "S" else st.taxable != r2(expected)
             if off:
-                out.append(finding(f"BR-{code}-08", p.subtotal(i, "cbc:TaxableAmount"),
-                                   f"{st.taxable}, expected {r2(expected)}"))
+                out.append(
+                    finding(
+                        f"BR-{code}-08", p.subtotal(i, "cbc:TaxableAmount"), f"{st.taxable}, expected {r2(expected)}"
+                    )
+                )
         if st.tax is not None:
             if code == "S":
                 pct = st.category.percent

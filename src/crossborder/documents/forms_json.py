@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -113,7 +115,69 @@ def _issues(error: ValidationError) -> list[Issue]:
     return [Issue(rule, pointer(*path), message)]
 
 
+# The keywords (and keyword forms) whose meaning fastjsonschema shares with jsonschema's Draft 2020-12;
+# a schema using anything else (e.g. prefixItems, unevaluatedProperties, non-string enum) gets no fast
+# path, because fastjsonschema ignores what it does not know and would pass what jsonschema refuses.
+_FAST_KEYWORDS = frozenset(
+    {"$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties", "additionalProperties"}
+    | {"required", "items", "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "pattern"}
+    | {"format", "const", "enum"}
+)
+
+
+def _fast_compatible(node: Any, formats: set[str]) -> bool:
+    """Every keyword in NODE is one fastjsonschema reads as jsonschema does; collects format names."""
+    if not isinstance(node, dict) or not set(node) <= _FAST_KEYWORDS:
+        return False
+    if "format" in node:
+        formats.add(str(node["format"]))
+    strings = [node["const"]] if "const" in node else node.get("enum", [])
+    if not isinstance(strings, list) or not all(isinstance(v, str) for v in strings):
+        return False  # Python's 1 == True == Decimal(1) would blur what JSON Schema keeps apart
+    if not isinstance(node.get("additionalProperties", False), bool) or not isinstance(node.get("items", {}), dict):
+        return False
+    children = [*node.get("properties", {}).values(), *node.get("$defs", {}).values()]
+    children += [node["items"]] if "items" in node else []
+    return all(_fast_compatible(child, formats) for child in children)
+
+
+@cache
+def _fast_validator(name: str) -> Callable[[Any], Any] | None:
+    """The schema compiled to Python by fastjsonschema (some ten times faster than jsonschema), or None
+    when it cannot be trusted to agree. Formats are checked by the very checker jsonschema uses."""
+    found = schema(name)
+    formats: set[str] = set()
+    if not _fast_compatible(found, formats):
+        return None
+
+    def conforms(format_name: str) -> Callable[[Any], bool]:
+        return lambda value: _FORMATS.conforms(value, format_name)
+
+    checks = {f: conforms(f) for f in formats}
+    compiled: Callable[[Any], Any] = fastjsonschema.compile(found, formats=checks, use_default=False)
+    return compiled
+
+
+def _fast_valid(schema_name: str, doc: dict[str, Any]) -> bool:
+    fast = _fast_validator(schema_name)
+    if fast is None:
+        return False
+    try:
+        fast(doc)
+    except Exception:  # refused, or not understood: either way jsonschema decides and explains
+        return False
+    return True
+
+
 def schema_issues(schema_name: str, doc: dict[str, Any]) -> list[Issue]:
+    """Every schema error, as jsonschema reports it. A valid document (the common case) is recognised
+    by the compiled validator alone; only one it refuses is walked again by jsonschema for its errors,
+    so the findings are jsonschema's whatever the fast check says."""
+    return [] if _fast_valid(schema_name, doc) else jsonschema_issues(schema_name, doc)
+
+
+def jsonschema_issues(schema_name: str, doc: dict[str, Any]) -> list[Issue]:
+    """Every schema error found by jsonschema itself (the slow path, and the reference in tests)."""
     found = [i for e in _validator(schema_name).iter_errors(doc) for i in _issues(e)]
     return sorted(found, key=lambda i: (i.path, i.rule))
 

@@ -280,8 +280,11 @@ def to_xml(invoice: Invoice) -> etree._Element:
         delivery = etree.SubElement(root, cac("Delivery"))
         _text(delivery, cbc("ActualDeliveryDate"), _date(inv.delivery_date))
         if inv.delivery_country:
-            _address(etree.SubElement(delivery, cac("DeliveryLocation")), cac("Address"),
-                     Address(country=inv.delivery_country))
+            _address(
+                etree.SubElement(delivery, cac("DeliveryLocation")),
+                cac("Address"),
+                Address(country=inv.delivery_country),
+            )
     for pm in inv.payment_means:
         el = etree.SubElement(root, cac("PaymentMeans"))
         _text(el, cbc("PaymentMeansCode"), pm.code)
@@ -308,10 +311,14 @@ def to_xml(invoice: Invoice) -> etree._Element:
         t = inv.totals
         mt = etree.SubElement(root, cac("LegalMonetaryTotal"))
         for tag, value in (
-            ("LineExtensionAmount", t.line_extension), ("TaxExclusiveAmount", t.tax_exclusive),
-            ("TaxInclusiveAmount", t.tax_inclusive), ("AllowanceTotalAmount", t.allowance_total),
-            ("ChargeTotalAmount", t.charge_total), ("PrepaidAmount", t.prepaid),
-            ("PayableRoundingAmount", t.rounding), ("PayableAmount", t.payable),
+            ("LineExtensionAmount", t.line_extension),
+            ("TaxExclusiveAmount", t.tax_exclusive),
+            ("TaxInclusiveAmount", t.tax_inclusive),
+            ("AllowanceTotalAmount", t.allowance_total),
+            ("ChargeTotalAmount", t.charge_total),
+            ("PrepaidAmount", t.prepaid),
+            ("PayableRoundingAmount", t.rounding),
+            ("PayableAmount", t.payable),
         ):
             _amount(mt, cbc(tag), value, cur)
     for ln in inv.lines:

@@ -82,12 +82,15 @@ class _Reader:
             found = self.child(el, tag)
             cur = None if found is None else found.get("currencyID")
             if cur != self.currency and not (where.endswith("cac:TaxTotal") and tag == cbc("TaxAmount")):
-                self.issues.append(Issue(
-                    "PEPPOL-EN16931-R051", f"{where}/{_short(tag)}/@currencyID",
-                    f"All currencyID attributes must have the same value as the invoice currency code (BT-5), "
-                    f"except for the invoice total VAT amount in accounting currency (BT-111): found {cur!r}, "
-                    f"invoice currency {self.currency!r}",
-                ))
+                self.issues.append(
+                    Issue(
+                        "PEPPOL-EN16931-R051",
+                        f"{where}/{_short(tag)}/@currencyID",
+                        f"All currencyID attributes must have the same value as the invoice currency code (BT-5), "
+                        f"except for the invoice total VAT amount in accounting currency (BT-111): found {cur!r}, "
+                        f"invoice currency {self.currency!r}",
+                    )
+                )
         return value
 
     def date(self, el: etree._Element | None, tag: str, where: str) -> date | None:
@@ -107,10 +110,13 @@ class _Reader:
         raw = self.text(el, cbc("ChargeIndicator"))
         if raw in ("true", "false"):
             return raw == "true"
-        self.issues.append(Issue(
-            "PEPPOL-EN16931-R043", f"{where}/cbc:ChargeIndicator",
-            f"Allowance/charge ChargeIndicator value MUST equal 'true' or 'false' (found {raw!r})",
-        ))
+        self.issues.append(
+            Issue(
+                "PEPPOL-EN16931-R043",
+                f"{where}/cbc:ChargeIndicator",
+                f"Allowance/charge ChargeIndicator value MUST equal 'true' or 'false' (found {raw!r})",
+            )
+        )
         return None
 
 
@@ -213,9 +219,7 @@ def _line(r: _Reader, el: etree._Element, where: str, qty_tag: str) -> Line:
         period_end=r.date(period, cbc("EndDate"), f"{where}/cac:InvoicePeriod"),
         has_period=period is not None,
         allowances_charges=acs,
-        tax=_tax_category(
-            r, r.child(item, cac("ClassifiedTaxCategory")), f"{where}/cac:Item"
-        ),
+        tax=_tax_category(r, r.child(item, cac("ClassifiedTaxCategory")), f"{where}/cac:Item"),
         price=r.amount(price, cbc("PriceAmount"), f"{where}/cac:Price"),
         base_quantity=r.decimal(price, cbc("BaseQuantity"), f"{where}/cac:Price"),
         base_quantity_unit=None if base_qty is None else base_qty.get("unitCode"),
@@ -249,13 +253,16 @@ def parse_ubl_tree(root: etree._Element) -> tuple[Invoice | None, list[Issue]]:
             )
             for j, st in enumerate(tt.iterchildren(cac("TaxSubtotal")), 1)
         )
-        tax_totals.append(TaxTotal(
-            amount=r.amount(tt, cbc("TaxAmount"), f"{top}/cac:TaxTotal"),
-            currency=None if amount_el is None else amount_el.get("currencyID"),
-            subtotals=subs,
-        ))
+        tax_totals.append(
+            TaxTotal(
+                amount=r.amount(tt, cbc("TaxAmount"), f"{top}/cac:TaxTotal"),
+                currency=None if amount_el is None else amount_el.get("currencyID"),
+                subtotals=subs,
+            )
+        )
     line_tag, qty_tag = (
-        (cac("InvoiceLine"), cbc("InvoicedQuantity")) if kind == "Invoice"
+        (cac("InvoiceLine"), cbc("InvoicedQuantity"))
+        if kind == "Invoice"
         else (cac("CreditNoteLine"), cbc("CreditedQuantity"))
     )
     line_name = _short(line_tag)
@@ -309,7 +316,9 @@ def parse_ubl_tree(root: etree._Element) -> tuple[Invoice | None, list[Issue]]:
             for i, el in enumerate(root.iterchildren(cac("AllowanceCharge")), 1)
         ),
         tax_totals=tuple(tax_totals),
-        totals=None if totals_el is None else Totals(
+        totals=None
+        if totals_el is None
+        else Totals(
             line_extension=r.amount(totals_el, cbc("LineExtensionAmount"), mt),
             tax_exclusive=r.amount(totals_el, cbc("TaxExclusiveAmount"), mt),
             tax_inclusive=r.amount(totals_el, cbc("TaxInclusiveAmount"), mt),

@@ -69,7 +69,10 @@ def check(inv: Invoice) -> list[Issue]:
         out.append(finding("PEPPOL-EN16931-R054", p.at("cac:TaxTotal"), f"{without} tax totals without subtotals"))
     vat, other = inv.vat_total, inv.vat_total_in_tax_currency
     if (
-        vat is not None and other is not None and vat.amount is not None and other.amount is not None
+        vat is not None
+        and other is not None
+        and vat.amount is not None
+        and other.amount is not None
         and (vat.amount < _ZERO) != (other.amount < _ZERO)
     ):
         out.append(finding("PEPPOL-EN16931-R055", p.at("cac:TaxTotal/cbc:TaxAmount")))
@@ -91,17 +94,28 @@ def check(inv: Invoice) -> list[Issue]:
                 out.append(finding("PEPPOL-EN16931-R046", p.line(i, "cac:Price/cbc:PriceAmount"), str(ln.price)))
         if ln.base_quantity is not None:
             if ln.base_quantity <= _ZERO:
-                out.append(finding("PEPPOL-EN16931-R121", p.line(i, "cac:Price/cbc:BaseQuantity"),
-                                   str(ln.base_quantity)))
+                out.append(
+                    finding("PEPPOL-EN16931-R121", p.line(i, "cac:Price/cbc:BaseQuantity"), str(ln.base_quantity))
+                )
             if ln.base_quantity_unit is not None and ln.base_quantity_unit != ln.unit_code:
-                out.append(finding("PEPPOL-EN16931-R130", p.line(i, "cac:Price/cbc:BaseQuantity/@unitCode"),
-                                   f"{ln.base_quantity_unit} vs {ln.unit_code}"))
+                out.append(
+                    finding(
+                        "PEPPOL-EN16931-R130",
+                        p.line(i, "cac:Price/cbc:BaseQuantity/@unitCode"),
+                        f"{ln.base_quantity_unit} vs {ln.unit_code}",
+                    )
+                )
         if ln.quantity is not None and ln.price is not None and ln.line_extension is not None:
             per = ln.base_quantity if ln.base_quantity is not None and ln.base_quantity > _ZERO else Decimal(1)
             expected = ln.quantity * (ln.price / per) + net_extra
             if abs(ln.line_extension - expected) > _SLACK:
-                out.append(finding("PEPPOL-EN16931-R120", p.line(i, "cbc:LineExtensionAmount"),
-                                   f"{ln.line_extension}, expected {expected}"))
+                out.append(
+                    finding(
+                        "PEPPOL-EN16931-R120",
+                        p.line(i, "cbc:LineExtensionAmount"),
+                        f"{ln.line_extension}, expected {expected}",
+                    )
+                )
         if ln.has_period:
             if start is not None and ln.period_start is not None and ln.period_start < start:
                 out.append(finding("PEPPOL-EN16931-R110", p.line(i, "cac:InvoicePeriod/cbc:StartDate")))

@@ -14,17 +14,25 @@ from crossborder.documents.ubl_model import Address, Invoice, Party, TaxCategory
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _CATEGORY_NAMES = {  # UNCL5305 names of the VAT categories EN 16931 uses
-    "S": "Standard rate", "Z": "Zero rated", "E": "Exempt from tax", "AE": "Reverse charge",
-    "K": "Intra-community supply", "G": "Export outside the EU", "O": "Not subject to VAT",
-    "L": "Canary Islands IGIC", "M": "Ceuta and Melilla IPSI",
+    "S": "Standard rate",
+    "Z": "Zero rated",
+    "E": "Exempt from tax",
+    "AE": "Reverse charge",
+    "K": "Intra-community supply",
+    "G": "Export outside the EU",
+    "O": "Not subject to VAT",
+    "L": "Canary Islands IGIC",
+    "M": "Ceuta and Melilla IPSI",
 }
 
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     return Environment(
-        loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html", "xml"]),
-        trim_blocks=True, lstrip_blocks=True,
+        loader=FileSystemLoader(_TEMPLATES),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
@@ -45,8 +53,12 @@ def _party(p: Party | None) -> dict[str, Any] | None:
     if p is None:
         return None
     return {
-        "name": p.name, "trading_name": p.trading_name, "address": _address(p.address), "vat_id": p.vat_id,
-        "legal_id": p.legal_id, "endpoint": f"{p.endpoint_scheme}:{p.endpoint_id}" if p.endpoint_id else None,
+        "name": p.name,
+        "trading_name": p.trading_name,
+        "address": _address(p.address),
+        "vat_id": p.vat_id,
+        "legal_id": p.legal_id,
+        "endpoint": f"{p.endpoint_scheme}:{p.endpoint_id}" if p.endpoint_id else None,
         "contact": [x for x in (p.contact_name, p.contact_phone, p.contact_email) if x],
     }
 
@@ -64,35 +76,60 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
     vat = invoice.vat_total
     return {
         "kind": "Credit note" if invoice.kind == "CreditNote" else "Invoice",
-        "id": invoice.id, "issue_date": invoice.issue_date, "due_date": invoice.due_date,
-        "type_code": invoice.type_code, "currency": cur, "notes": list(invoice.notes),
-        "buyer_reference": invoice.buyer_reference, "order_reference": invoice.order_reference,
+        "id": invoice.id,
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "type_code": invoice.type_code,
+        "currency": cur,
+        "notes": list(invoice.notes),
+        "buyer_reference": invoice.buyer_reference,
+        "order_reference": invoice.order_reference,
         "period": (invoice.period_start, invoice.period_end) if invoice.has_period else None,
-        "seller": _party(invoice.seller), "buyer": _party(invoice.buyer),
+        "seller": _party(invoice.seller),
+        "buyer": _party(invoice.buyer),
         "lines": [
             {
-                "id": ln.id, "name": ln.name, "description": ln.description, "quantity": ln.quantity,
-                "unit": ln.unit_code, "price": ln.price, "tax": _tax(ln.tax),
+                "id": ln.id,
+                "name": ln.name,
+                "description": ln.description,
+                "quantity": ln.quantity,
+                "unit": ln.unit_code,
+                "price": ln.price,
+                "tax": _tax(ln.tax),
                 "net": _money(ln.line_extension, cur),
             }
             for ln in invoice.lines
         ],
         "allowances_charges": [
-            {"kind": "Charge" if ac.is_charge else "Allowance", "reason": ac.reason or ac.reason_code,
-             "amount": _money(ac.amount, cur), "tax": _tax(ac.tax)}
+            {
+                "kind": "Charge" if ac.is_charge else "Allowance",
+                "reason": ac.reason or ac.reason_code,
+                "amount": _money(ac.amount, cur),
+                "tax": _tax(ac.tax),
+            }
             for ac in invoice.allowances_charges
         ],
         "vat_breakdown": [
-            {"category": _tax(s.category), "taxable": _money(s.taxable, cur), "tax": _money(s.tax, cur),
-             "exemption": s.category.exemption_reason or s.category.exemption_reason_code}
+            {
+                "category": _tax(s.category),
+                "taxable": _money(s.taxable, cur),
+                "tax": _money(s.tax, cur),
+                "exemption": s.category.exemption_reason or s.category.exemption_reason_code,
+            }
             for s in (vat.subtotals if vat is not None else ())
         ],
-        "totals": None if t is None else {
-            "line_extension": _money(t.line_extension, cur), "allowances": _money(t.allowance_total, cur),
-            "charges": _money(t.charge_total, cur), "tax_exclusive": _money(t.tax_exclusive, cur),
+        "totals": None
+        if t is None
+        else {
+            "line_extension": _money(t.line_extension, cur),
+            "allowances": _money(t.allowance_total, cur),
+            "charges": _money(t.charge_total, cur),
+            "tax_exclusive": _money(t.tax_exclusive, cur),
             "vat": _money(vat.amount if vat is not None else None, cur),
-            "tax_inclusive": _money(t.tax_inclusive, cur), "prepaid": _money(t.prepaid, cur),
-            "rounding": _money(t.rounding, cur), "payable": _money(t.payable, cur),
+            "tax_inclusive": _money(t.tax_inclusive, cur),
+            "prepaid": _money(t.prepaid, cur),
+            "rounding": _money(t.rounding, cur),
+            "payable": _money(t.payable, cur),
         },
         "payment_means": [
             {"code": pm.code, "account": pm.account_id, "account_name": pm.account_name, "reference": pm.payment_id}

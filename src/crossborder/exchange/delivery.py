@@ -1,5 +1,6 @@
 """The delivery worker: claims due outbox messages under a lease, signs each envelope afresh,
-posts it to the receiver's inbox, verifies the signed receipt and records the outcome.
+posts it to the receiver's inbox (small ones several to a post, see `sending`), verifies each
+signed receipt and records the outcomes.
 
 - Claiming is safe with several workers: FOR UPDATE SKIP LOCKED on PostgreSQL, a conditional
   UPDATE under the SQLite write lock; a worker that vanishes loses its lease after `lease_seconds`.
@@ -12,17 +13,14 @@ posts it to the receiver's inbox, verifies the signed receipt and records the ou
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import random
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -35,11 +33,11 @@ from crossborder.core.dates import utcnow
 from crossborder.core.db import is_postgres, session_scope, write_lock
 from crossborder.core.errors import ValidationFailed
 from crossborder.core.keys import keys_from_jwks
-from crossborder.exchange import envelope, identity, nodes, receipts
-from crossborder.exchange.errors import PERMANENT, reason_of
+from crossborder.exchange import identity, nodes
 from crossborder.exchange.models import DeliveryAttempt, NodeStatus, OutboxMessage, OutStatus
+from crossborder.exchange.sending import Claimed, Outcome, Peer, chunks, send_post
 from crossborder.exchange.settings import INBOX_PATH, ExchangeSettings, exchange_settings
-from crossborder.exchange.transport import KeepAliveTransport, Transport, TransportError
+from crossborder.exchange.transport import KeepAliveTransport, Transport
 
 log = logging.getLogger("crossborder.exchange.delivery")
 WORKER = Principal(actor="exchange-worker", organisation_id=None, country=None)
@@ -52,30 +50,6 @@ def backoff(attempt: int, base: float, maximum: float, rng: random.Random | None
     "equal jitter" (half fixed, half random) so waits grow yet retries of many messages spread out."""
     ceiling = min(maximum, base * 2 ** min(attempt - 1, 62))
     return float(ceiling / 2 + (rng or random).uniform(0, ceiling / 2))
-
-
-@dataclass(frozen=True)
-class Claimed:
-    id: int
-    message_id: str
-    receiver: str
-    document_type: str
-    payload: bytes
-    payload_digest: str
-    attempts: int  # including this one
-    country: str
-    organisation_id: int | None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    kind: str  # accepted, rejected (final, verified receipt) | retry | failed (dead letter now)
-    label: str  # what the attempt log says: accepted, rejected, unreachable, refused, bad_receipt, ...
-    http_status: int | None = None
-    detail: str = ""
-    receipt: str | None = None
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    elapsed_ms: float | None = None
 
 
 @dataclass
@@ -150,14 +124,6 @@ def claim(session: Session, now: datetime, lease_token: str, limit: int, lease_s
     return claimed
 
 
-@dataclass(frozen=True)
-class Peer:
-    node_id: str
-    inbox: str | None  # None when the node is unknown, suspended or its endpoint not allowed
-    keys: dict[str, Any]
-    why_not: str = ""
-
-
 def _peer(session: Session, node_id: str) -> Peer:
     row = nodes.get(session, node_id)
     if row is None or row.status != NodeStatus.active.value:
@@ -167,59 +133,6 @@ def _peer(session: Session, node_id: str) -> Peer:
     except ValidationFailed as exc:
         return Peer(node_id, None, {}, f"endpoint refused: {exc.errors[0].rule}")
     return Peer(node_id, base + INBOX_PATH, dict(keys_from_jwks(row.jwks)))
-
-
-def _problem(reply_body: bytes) -> tuple[list[str], str]:
-    try:
-        doc = json.loads(reply_body)
-        errors = doc.get("errors") or []
-        return [reason_of(str(e.get("rule", ""))) for e in errors], str(doc.get("detail", ""))[:500]
-    except (ValueError, AttributeError):
-        return [], reply_body[:200].decode("utf-8", "replace")
-
-
-def send_one(
-    message: Claimed,
-    peer: Peer,
-    transport: Transport,
-    signer: tuple[str, Any],
-    settings: ExchangeSettings,
-    now: Callable[[], datetime],
-) -> Outcome:
-    if peer.inbox is None:
-        return Outcome("retry", "no_receiver", detail=peer.why_not)
-    started = time.perf_counter()
-    env = envelope.new_envelope(
-        settings.node_id, message.receiver, message.document_type, message.payload, now(), message.message_id
-    )
-    token = envelope.seal(env, signer[0], signer[1])
-    body = json.dumps({"envelope": token, "payload": base64.b64encode(message.payload).decode()}).encode()
-    try:
-        reply = transport.post(peer.inbox, body, settings.timeout_seconds)
-    except TransportError as exc:
-        return Outcome("retry", "unreachable", detail=str(exc)[:500])
-    if reply.status != 200:
-        reasons, detail = _problem(reply.body)
-        permanent = 400 <= reply.status < 500 and bool(reasons) and all(r in PERMANENT for r in reasons)
-        kind = "failed" if permanent else "retry"
-        return Outcome(kind, "refused", reply.status, f"{reply.status} {','.join(reasons)}: {detail}".strip())
-    try:
-        token_in = json.loads(reply.body).get("receipt")
-    except (ValueError, AttributeError):
-        token_in = None
-    check = receipts.verify(
-        token_in,
-        peer.keys,
-        message_id=message.message_id,
-        sender=settings.node_id,
-        receiver=message.receiver,
-        payload_digest=message.payload_digest,
-    )
-    elapsed = (time.perf_counter() - started) * 1000
-    if not check.ok or check.receipt is None:
-        return Outcome("retry", "bad_receipt", 200, f"{check.reason}: {check.detail}", elapsed_ms=elapsed)
-    status = check.receipt.status
-    return Outcome(status, status, 200, "", str(token_in), list(check.receipt.errors), elapsed)
 
 
 def _values(
@@ -321,7 +234,8 @@ def deliver_batch(
     rng: random.Random | None = None,
     pool: ThreadPoolExecutor | None = None,
 ) -> Summary:
-    """Claim one batch of due messages, send them concurrently, record every outcome."""
+    """Claim one batch of due messages, send them concurrently (in posts of up to `post_batch`),
+    record every outcome."""
     settings = exchange_settings()
     lease = str(uuid.uuid4())
     summary = Summary()
@@ -333,10 +247,14 @@ def deliver_batch(
         peers = {receiver: _peer(session, receiver) for receiver in {m.receiver for m in claimed}}
         signer = identity.signing_key(session, WORKER)
     summary.claimed = len(claimed)
-    if pool is not None and len(claimed) > 1:
-        outcomes = list(pool.map(lambda m: send_one(m, peers[m.receiver], transport, signer, settings, now), claimed))
-    else:
-        outcomes = [send_one(m, peers[m.receiver], transport, signer, settings, now) for m in claimed]
+    posts = chunks(claimed, settings.post_batch)
+
+    def send(post: list[Claimed]) -> list[Outcome]:
+        return send_post(post, peers[post[0].receiver], transport, signer, settings, now)
+
+    sent = pool.map(send, posts) if pool is not None and len(posts) > 1 else map(send, posts)
+    by_id = {m.id: o for post, outcomes in zip(posts, sent, strict=True) for m, o in zip(post, outcomes, strict=True)}
+    outcomes = [by_id[m.id] for m in claimed]
     with write_lock(), session_scope() as session:
         statuses = record(session, list(zip(claimed, outcomes, strict=True)), lease, settings, now(), rng)
         for status in statuses:
@@ -359,9 +277,10 @@ def deliver(
     """Deliver batches until nothing is due (loop=False), or until STOP is set, waiting
     `poll_seconds` whenever nothing is due (loop=True).
 
-    `batches_in_flight` lanes each run claim -> send -> record, sharing one pool of `concurrency`
-    senders, so one lane's claim and outcome recording overlap the other's requests instead of
-    leaving the pool idle between batches. Each lane claims under its own lease, exactly as
+    `batches_in_flight` lanes each run claim -> send -> record, sharing one pool of senders
+    (`posts_in_flight`: `concurrency` messages in flight, `post_batch` to a post), so one lane's
+    claim and outcome recording overlap the other's requests instead of leaving the pool idle
+    between batches. Each lane claims under its own lease, exactly as
     several workers do."""
     settings = exchange_settings()
     own = transport is None
@@ -393,7 +312,7 @@ def deliver(
     lanes = max(1, settings.batches_in_flight)
     try:
         with (
-            ThreadPoolExecutor(settings.concurrency, thread_name_prefix="exchange-send") as pool,
+            ThreadPoolExecutor(settings.posts_in_flight, thread_name_prefix="exchange-send") as pool,
             ThreadPoolExecutor(lanes, thread_name_prefix="exchange-lane") as lane_pool,
         ):
             for running in [lane_pool.submit(lane, pool) for _ in range(lanes)]:

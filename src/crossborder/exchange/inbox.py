@@ -10,8 +10,9 @@ Which failures get what answer:
   errors): a signed receipt "rejected" with every validation error, stored like an acceptance, so
   the sender holds evidence of why, and a repeat gets the same answer.
 - The envelope holds and the document is valid: a signed receipt "accepted".
-Message, document, receipt and audit entry are stored in one transaction, unique on the message
-id: a repeat (or a concurrent duplicate) of the same message answers the first receipt."""
+Several messages may come in one post (the batch inbox): each gets, on its own, the answer above.
+Message, document, receipt and audit entry are stored in one transaction (see `inbox_store`), unique
+on the message id: a repeat (or a concurrent duplicate) of the same message answers the first receipt."""
 
 from __future__ import annotations
 
@@ -22,22 +23,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
-from crossborder.core.audit import service as audit
 from crossborder.core.dates import utcnow
-from crossborder.core.db import write_lock
-from crossborder.core.errors import ValidationFailed
-from crossborder.documents import service as documents
+from crossborder.core.errors import CrossborderError, ValidationFailed
 from crossborder.documents.issues import Issue, is_valid
 from crossborder.documents.validate import document_types, validate_document
-from crossborder.exchange import envelope, identity, nodes, receipts
+from crossborder.exchange import envelope, identity, inbox_store, nodes, receipts
 from crossborder.exchange.envelope import Envelope, Failure, Limits
 from crossborder.exchange.errors import EnvelopeRefused
 from crossborder.exchange.models import InboxMessage, InStatus
+from crossborder.exchange.schemas import decode_base64
 from crossborder.exchange.settings import exchange_settings
 
 log = logging.getLogger("crossborder.exchange")
@@ -81,6 +80,13 @@ def findings(document_type: str, payload: bytes) -> list[Issue]:
         return [Issue("EXCHANGE-DOCUMENT-TYPE", "/document_type", f"unsupported document type: {rule}")]
 
 
+def warm_up() -> None:
+    """Load and compile every document type's validators now, so the first messages a node receives
+    do not wait for it (a few hundred milliseconds)."""
+    for doc_type in document_types():
+        findings(doc_type, b"{}")
+
+
 def _receipt_errors(issues: list[Issue]) -> list[dict[str, Any]]:
     errors = [i.as_dict() for i in issues[:MAX_RECEIPT_ERRORS]]
     if len(issues) > MAX_RECEIPT_ERRORS:
@@ -89,13 +95,9 @@ def _receipt_errors(issues: list[Issue]) -> list[dict[str, Any]]:
     return errors
 
 
-def receive(
-    session: Session,
-    token: Any,
-    payload: bytes,
-    *,
-    now: Callable[[], datetime] = utcnow,
-) -> Answer:
+def prepare(session: Session, token: Any, payload: bytes, now: Callable[[], datetime]) -> inbox_store.Pending:
+    """Everything before storing: the envelope holds (or EnvelopeRefused), the document's findings,
+    and the receipt signed. Validation and signing happen outside the write lock."""
     settings = exchange_settings()
     checked = envelope.verify(
         token,
@@ -111,8 +113,8 @@ def receive(
     assert env is not None
     # Authenticated by the envelope signature itself: the sending node is who acts.
     principal = Principal(actor=f"node:{env.sender}", organisation_id=None, country=None)
-    # No look-up first: a repeat is rare (a lost answer) and the unique message id catches it below,
-    # so the common case saves a query. Validation and signing happen outside the write lock.
+    # No look-up first: a repeat is rare (a lost answer) and the unique message id catches it when
+    # storing, so the common case saves a query.
     issues = findings(env.document_type, payload)
     status = InStatus.accepted if is_valid(issues) else InStatus.rejected
     received = now()
@@ -128,74 +130,70 @@ def receive(
     )
     kid, private = identity.signing_key(session, principal)
     signed = receipts.issue(receipt, kid, private)
-    session.rollback()  # end the read snapshot: on SQLite a write must start from the newest state
-    try:
-        with write_lock():
-            _store(session, principal, env, token, payload, receipt, signed, received)
-            session.commit()
-    except IntegrityError:
-        # The message id is already stored (a repeat, or a concurrent duplicate that committed first):
-        # nothing of this attempt stays, and the first receipt is the answer.
-        session.rollback()
-        existing = _stored(session, env.message_id)
-        if existing is None:
-            raise
-        return _repeat(existing, env)
-    return Answer(env.message_id, status.value, signed, False)
+    return inbox_store.Pending(principal, env, token, payload, receipt, signed, received, settings.country)
 
 
-def _store(
+def _answer(session: Session, pending: inbox_store.Pending) -> Answer:
+    """The answer once PENDING went through the writer: its receipt, or the first one on a repeat."""
+    if pending.error is None:
+        return Answer(pending.env.message_id, pending.receipt.status, pending.signed, False)
+    if not isinstance(pending.error, IntegrityError):
+        raise pending.error
+    # The message id is already stored (a repeat, or a concurrent duplicate that committed first):
+    # nothing of this attempt stays, and the first receipt is the answer.
+    session.rollback()
+    existing = _stored(session, pending.env.message_id)
+    if existing is None:
+        raise pending.error
+    return _repeat(existing, pending.env)
+
+
+def receive(
     session: Session,
-    principal: Principal,
-    env: Envelope,
-    token: str,
+    token: Any,
     payload: bytes,
-    receipt: receipts.Receipt,
-    signed: str,
-    received: datetime,
-) -> None:
-    country = exchange_settings().country
-    session.execute(
-        insert(_INBOX),
-        {
-            "message_id": env.message_id,
-            "sender": env.sender,
-            "country": country,
-            "document_type": env.document_type,
-            "payload": payload,
-            "payload_digest": env.payload_digest,
-            "envelope": token,
-            "status": receipt.status,
-            "errors": receipt.errors,
-            "receipt_id": receipt.receipt_id,
-            "receipt": signed,
-            "received_at": received,
-        },
-    )
-    # Accepted or not, the document is kept for this state's authorities (a rejected one as evidence);
-    # a type this node cannot read stays in the inbox row only.
-    document_id = None
-    if env.document_type in document_types():
-        document_id = documents.store_received(
-            session, principal, env.document_type, payload,
-            {"document_type": env.document_type, "valid": receipt.status == InStatus.accepted.value,
-             "errors": receipt.errors},
-            country=country, received_from=env.sender, message_id=env.message_id,
-        ).id  # fmt: skip
-    audit.record(
-        session,
-        principal,
-        f"exchange.message.{receipt.status}",
-        "exchange_inbox",
-        env.message_id,
-        country=country,
-        after={
-            "sender": env.sender,
-            "document_type": env.document_type,
-            "payload_digest": env.payload_digest,
-            "status": receipt.status,
-            "receipt_id": receipt.receipt_id,
-            "document_id": document_id,
-        },
-        detail=f"received from {env.sender}",
-    )
+    *,
+    now: Callable[[], datetime] = utcnow,
+) -> Answer:
+    pending = prepare(session, token, payload, now)
+    session.rollback()  # end the read snapshot: on SQLite a write must start from the newest state
+    inbox_store.writer.store_all(session, [pending])
+    return _answer(session, pending)
+
+
+def receive_many(
+    session: Session,
+    messages: list[tuple[Any, str]],
+    *,
+    now: Callable[[], datetime] = utcnow,
+) -> list[tuple[int, dict[str, Any]]]:
+    """Several messages (envelope, base64 payload) in one request, stored in one transaction. Each
+    gets what the single inbox would have answered it, as (HTTP status, JSON body): a signed
+    receipt, or a problem naming why its envelope does not hold (and then nothing of it is stored)."""
+    answers: list[tuple[int, dict[str, Any]] | inbox_store.Pending] = []
+    for token, encoded in messages:
+        try:
+            answers.append(prepare(session, token, decode_base64(encoded, "payload"), now))
+        except (EnvelopeRefused, ValidationFailed) as exc:
+            answers.append((exc.status, _problem(exc)))
+    pending = [a for a in answers if isinstance(a, inbox_store.Pending)]
+    session.rollback()
+    inbox_store.writer.store_all(session, pending)
+    done: list[tuple[int, dict[str, Any]]] = []
+    for a in answers:
+        if not isinstance(a, inbox_store.Pending):
+            done.append(a)
+            continue
+        try:
+            done.append((200, _answer(session, a).as_dict()))
+        except EnvelopeRefused as exc:  # a replay of a stored id with another payload
+            done.append((exc.status, _problem(exc)))
+    return done
+
+
+def _problem(exc: CrossborderError) -> dict[str, Any]:
+    """The problem document the single inbox answers for EXC (see core/problems.py)."""
+    body: dict[str, Any] = {"type": "about:blank", "title": exc.title, "status": exc.status, "detail": exc.detail}
+    if exc.errors:
+        body["errors"] = [e.as_dict() for e in exc.errors]
+    return body

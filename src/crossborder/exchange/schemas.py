@@ -23,6 +23,13 @@ class MessageIn(BaseModel):
     payload: str = Field(description="The document, base64 (standard alphabet, padded)")
 
 
+class BatchIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    messages: list[MessageIn] = Field(
+        min_length=1, max_length=64, description="Messages as the single inbox takes them, each verified on its own"
+    )
+
+
 class OutboxIn(BaseModel):
     model_config = {"extra": "forbid"}
     receiver: str = Field(pattern=NODE_ID, examples=["my.customs"])

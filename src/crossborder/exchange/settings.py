@@ -17,6 +17,9 @@ from crossborder.core.errors import ReferenceDataError
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NODE_ID_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,62}$"
 INBOX_PATH = "/api/v1/exchange/messages"  # fixed: peers post here, and it has its own body limit
+# Several small messages in one post (the node's ordinary body limit applies): a sender that finds no
+# such route (an older node) posts them one by one.
+INBOX_BATCH_PATH = INBOX_PATH + "/batch"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class ExchangeSettings:
     batch_size: int
     concurrency: int
     batches_in_flight: int
+    post_batch: int
     timeout_seconds: float
     poll_seconds: float
     loopback_only: bool
@@ -46,6 +50,12 @@ class ExchangeSettings:
     def max_body_bytes(self) -> int:
         """The inbox's request limit: the payload in base64 (4/3) plus the envelope and JSON around it."""
         return self.max_payload_bytes * 4 // 3 + self.max_token_bytes + 4096
+
+    @property
+    def posts_in_flight(self) -> int:
+        """Posts one worker has in flight: `concurrency` counts messages, which travel `post_batch` to a
+        post, so the receiver sees the same load, and each message waits behind as few others."""
+        return max(1, -(-self.concurrency // max(1, self.post_batch)))
 
 
 def _env(name: str, default: Any) -> str:
@@ -72,6 +82,8 @@ def exchange_settings() -> ExchangeSettings:
             batch_size=int(delivery["batch_size"]),
             concurrency=int(delivery["concurrency"]),
             batches_in_flight=int(delivery["batches_in_flight"]),
+            # Messages per post to a receiver's batch inbox (1: every message alone).
+            post_batch=int(_env("CROSSBORDER_EXCHANGE_POST_BATCH", delivery.get("post_batch", 8))),
             timeout_seconds=float(delivery["timeout_seconds"]),
             poll_seconds=float(_env("CROSSBORDER_EXCHANGE_POLL_SECONDS", delivery["poll_seconds"])),
             loopback_only=_env("CROSSBORDER_EXCHANGE_LOOPBACK_ONLY", "1" if delivery["loopback_only"] else "0") == "1",
@@ -83,6 +95,8 @@ def exchange_settings() -> ExchangeSettings:
         raise ReferenceDataError("exchange/data/settings.yaml (or CROSSBORDER_EXCHANGE_*)", "", str(exc)) from None
     if not re.match(NODE_ID_PATTERN, made.node_id):
         raise ReferenceDataError("CROSSBORDER_NODE_ID", "", f"{made.node_id!r} must match {NODE_ID_PATTERN}")
+    if made.post_batch < 1:
+        raise ReferenceDataError("exchange/data/settings.yaml", "delivery", "post_batch must be at least 1")
     if made.attempt_limit < 1 or made.retry_base_seconds <= 0 or made.retry_max_seconds < made.retry_base_seconds:
         raise ReferenceDataError("exchange/data/settings.yaml", "delivery", "need limit >= 1 and 0 < base <= max")
     return made

@@ -18,15 +18,17 @@ from crossborder.trust.applications_api import router as trust_applications_rout
 from crossborder.trust.flags_api import router as trust_flags_router
 
 api_router = APIRouter()
+# Starlette tries routes in order, so the busiest machine-to-machine paths come first: the exchange
+# inbox and customs declarations would otherwise be matched against every other route first.
+api_router.include_router(exchange_router)
+api_router.include_router(customs_router)
 api_router.include_router(reference_router)
 api_router.include_router(access_router)
 api_router.include_router(audit_router)
-api_router.include_router(customs_router)
 api_router.include_router(prearrival_router)
 api_router.include_router(documents_router)
 api_router.include_router(trust_router)
 api_router.include_router(trust_applications_router)
 api_router.include_router(trust_flags_router)
-api_router.include_router(exchange_router)
 api_router.include_router(redress_incidents_router)
 api_router.include_router(redress_router)

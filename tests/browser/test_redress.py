@@ -72,6 +72,7 @@ def test_complaint_from_filing_to_recommendation(browser, live_server, db: Sessi
     arif.wait_for_selector("#filed")
     reference = db.execute(select(RedressCase.reference)).scalar_one()
     arif.goto(f"/redress/access?token={tokens_for(db, 'arif@example.my')[-1]}")
+    arif.locator("#open-case").click()
     arif.wait_for_selector("#done")
     assert arif.locator("#stage").get_attribute("data-stage") == "negotiation"
     assert "token" not in arif.url
@@ -79,6 +80,8 @@ def test_complaint_from_filing_to_recommendation(browser, live_server, db: Sessi
     # The seller answers in English through its own link, without settling.
     seller = _context(browser, live_server, "en").new_page()
     seller.goto(f"/redress/access?token={tokens_for(db, 'shop@linhbatik.example.vn')[-1]}")
+    seller.locator("#open-case").click()
+    seller.wait_for_selector("#stage")
     _act(seller, "message-form", {"textarea": "We shipped it; please wait."})
 
     # The negotiation deadline passes: the case escalates by itself.

@@ -95,14 +95,14 @@ def test_silent_seller_escalates_is_flagged_and_the_neutral_recommends(client: T
     auth = authorities(db)
     operator, operator_key = f.caller(db, Role.trust_operator, country="VN")
     vn_business = f.org(db, kind=OrgKind.business, country="VN", name="Linh Batik")
-    body = {"country": "VN", "national_number": "0314409058-002", "legal_name": "Linh Batik"}
+    body = {"country": "VN", "national_number": "0314409058-002", "legal_name": "Linh Batik",
+            "organisation_id": vn_business.id}  # fmt: skip
     registered = client.post("/api/v1/trust/businesses", headers=f.bearer(operator_key), json=body)
     regional_id = registered.json()["regional_id"]
     issued = client.post(f"/api/v1/trust/issuers/{operator.id}/credentials", headers=f.bearer(operator_key),
                          json={"client_reference": "TM-1", "scheme": "trust_mark", "business_id": regional_id,
                                "subject_name": "Linh Batik", "subject_country": "VN"})  # fmt: skip
     assert issued.status_code == 201, issued.text
-    del vn_business
     reference, consumer = file_and_verify(client, db, seller_business_id=regional_id, seller_name=None,
                                           seller_country=None)  # fmt: skip
     # Both authorities see the case; a third state's officer does not.

@@ -30,6 +30,14 @@ def _file(client: TestClient, data: dict[str, Any], **kwargs: Any) -> Any:
     return client.post("/redress/complaints", data=body, headers=HTML, follow_redirects=False, **kwargs)
 
 
+def _open_link(browser: TestClient, token: str) -> Any:
+    """What a click on the e-mailed link does: the page, then its one button (nothing on GET)."""
+    page = browser.get(f"/redress/access?token={token}", headers=HTML)
+    assert page.status_code == 200 and 'id="open-case"' in page.text
+    return browser.post("/redress/access", headers=HTML, follow_redirects=False,
+                        data={"csrf_token": csrf_token(browser, f"/redress/access?token={token}"), "token": token})  # fmt: skip
+
+
 def test_file_confirm_and_talk_through_the_pages(client: TestClient, db: Session) -> None:
     auth = authorities(db)
     client.cookies.set("cb_lang", "ms")
@@ -39,10 +47,15 @@ def test_file_confirm_and_talk_through_the_pages(client: TestClient, db: Session
     assert "arif@example.my" in filed.text and "<script>" not in filed.text
     case = db.execute(select(RedressCase)).scalar_one()
     assert case.language == "ms" and case.stage == "pending_verification"
+    # Following the link with GET (a mail scanner) confirms nothing.
+    [unused] = tokens_for(db, "arif@example.my")
+    assert TestClient(client.app).get(f"/redress/access?token={unused}", headers=HTML).status_code == 200
+    db.expire_all()
+    assert case.stage == "pending_verification"
     assert db.execute(select(CaseEvidence.filename)).scalar_one() == "_img src_x onerror_alert(1)_.pdf"
 
     [token] = tokens_for(db, "arif@example.my")
-    opened = client.get(f"/redress/access?token={token}", headers=HTML, follow_redirects=False)
+    opened = _open_link(client, token)
     assert opened.status_code == 303 and "token" not in opened.headers["location"]
     assert opened.headers["location"].endswith("?done=verified")
     page = client.get(opened.headers["location"], headers=HTML)
@@ -64,7 +77,7 @@ def test_file_confirm_and_talk_through_the_pages(client: TestClient, db: Session
     # The seller answers through its own link, in another browser.
     seller = TestClient(client.app)
     seller_token = tokens_for(db, "shop@linhbatik.example.vn")[-1]
-    seller.get(f"/redress/access?token={seller_token}", headers=HTML)
+    _open_link(seller, seller_token)
     seller_page = seller.get(f"/redress/cases/{case.reference}", headers=HTML).text
     assert 'data-role="seller"' in seller_page and "Bila barang" in seller_page
     offered = seller.post(f"/redress/cases/{case.reference}/actions", headers=HTML, follow_redirects=False,

@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from crossborder.core.errors import FieldError, ValidationFailed
 
@@ -38,6 +39,13 @@ def safe_filename(name: str | None, fallback: str = "evidence") -> str:
     base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
     base = _UNSAFE_NAME.sub("_", base).strip(" .")
     return base[:200] or fallback
+
+
+def content_disposition(name: str) -> str:
+    """An attachment header for any file name: an ASCII fallback plus the UTF-8 name (RFC 6266 and
+    RFC 5987), since HTTP headers are Latin-1 and a Thai or Vietnamese name would not fit."""
+    fallback = "".join(ch if ch.isascii() and ch not in '"\\' else "_" for ch in name) or "file"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @dataclass(frozen=True)

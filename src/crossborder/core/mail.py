@@ -29,6 +29,7 @@ MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 LEASE = timedelta(minutes=2)
+REDACTED = "(removed once the message was sent or given up)"
 
 
 @dataclass(frozen=True)
@@ -93,32 +94,37 @@ def _message(row: OutgoingMail, sender: str) -> EmailMessage:
     return message
 
 
-def _claim(factory: sessionmaker[Session], now: datetime, limit: int) -> list[int]:
+def _due(factory: sessionmaker[Session], now: datetime, limit: int) -> list[int]:
     with factory() as session:
-        due = session.execute(
-            select(OutgoingMail.id)
-            .where(
-                OutgoingMail.status == MailStatus.queued.value,
-                OutgoingMail.next_attempt_at <= now,
-                or_(OutgoingMail.lease_until.is_(None), OutgoingMail.lease_until < now),
-            )
-            .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
-            .limit(limit)
-        ).scalars()
-        claimed = []
-        for mail_id in list(due):
-            taken = session.execute(
-                update(OutgoingMail)
+        return list(
+            session.execute(
+                select(OutgoingMail.id)
                 .where(
-                    OutgoingMail.id == mail_id,
+                    OutgoingMail.status == MailStatus.queued.value,
+                    OutgoingMail.next_attempt_at <= now,
                     or_(OutgoingMail.lease_until.is_(None), OutgoingMail.lease_until < now),
                 )
-                .values(lease_until=now + LEASE)
-            )
-            if taken.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(mail_id)
-        session.commit()
-        return claimed
+                .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
+                .limit(limit)
+            ).scalars()
+        )
+
+
+def _lease(session: Session, mail_id: int) -> bool:
+    """Take one message just before sending it (a lease taken for a whole batch could run out while
+    a slow server holds the batch, and another worker would send the rest again)."""
+    at = utcnow()
+    taken = session.execute(
+        update(OutgoingMail)
+        .where(
+            OutgoingMail.id == mail_id,
+            OutgoingMail.status == MailStatus.queued.value,
+            or_(OutgoingMail.lease_until.is_(None), OutgoingMail.lease_until < at),
+        )
+        .values(lease_until=at + LEASE)
+    )
+    session.commit()
+    return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -137,15 +143,17 @@ def deliver_due(
     if settings.host is None:
         return summary
     now = now or utcnow()
-    ids = _claim(factory, now, limit)
+    ids = _due(factory, now, limit)
     if not ids:
         return summary
     client: smtplib.SMTP | None = None
     try:
         for mail_id in ids:
             with factory() as session:
+                if not _lease(session, mail_id):
+                    continue
                 row = session.get(OutgoingMail, mail_id)
-                if row is None or row.status != MailStatus.queued.value:
+                if row is None:
                     continue
                 try:
                     if client is None:
@@ -158,6 +166,7 @@ def deliver_due(
                 else:
                     row.status, row.sent_at, row.lease_until = MailStatus.sent.value, utcnow(), None
                     row.attempts += 1
+                    row.body = REDACTED  # it may hold an access link: not kept once delivered
                     summary.sent += 1
                 session.commit()
     finally:
@@ -186,10 +195,12 @@ def _drop(client: smtplib.SMTP | None) -> None:
 def _failed_attempt(row: OutgoingMail, now: datetime, exc: Exception, summary: MailSummary) -> None:
     row.attempts += 1
     row.lease_until = None
-    # The reason without the message: recipients and bodies stay out of logs and error columns.
-    row.last_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+    # The kind of failure and the SMTP code only: a refusal's text can name the recipients.
+    code = getattr(exc, "smtp_code", None)
+    row.last_error = type(exc).__name__ + (f" (SMTP {code})" if code else "")
     if row.attempts >= MAX_ATTEMPTS:
         row.status = MailStatus.failed.value
+        row.body = REDACTED
         summary.failed += 1
         log.warning("mail %s failed after %s attempts", row.id, row.attempts)
     else:

@@ -8,14 +8,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import Role
 from crossborder.core.dates import utcnow
 from crossborder.core.errors import Forbidden, NotFound
-from crossborder.redress.models import Party, PartyLink, RedressCase
+from crossborder.redress.models import Party, PartyLink, RedressCase, Stage
 
 AUTHORITY_ROLES = frozenset({Role.consumer_protection_officer})
 SELLER_ROLES = frozenset({Role.business_user, Role.platform_operator})
@@ -52,15 +52,18 @@ def is_authority_for(principal: Principal, case: RedressCase) -> bool:
 
 
 def roles_on(case: RedressCase, principal: Principal | None, party: str | None) -> set[str]:
-    """Every capacity the caller holds on this case (a neutral may also be an officer)."""
+    """Every capacity the caller holds on this case. Until the consumer confirms, the complaint is
+    the consumer's alone. The neutral acts as neutral only, never also as an authority on the case
+    (they would read notes about objections to themselves, or replace themselves)."""
     found: set[str] = set()
-    if party is not None:
+    pending = case.stage == Stage.pending_verification.value
+    if party is not None and not (pending and party != Party.consumer.value):
         found.add(party)
-    if principal is not None:
-        if is_authority_for(principal, case):
-            found.add("authority")
+    if principal is not None and not pending:
         if case.neutral_user_id is not None and user_id(principal) == case.neutral_user_id:
             found.add("neutral")
+        elif is_authority_for(principal, case):
+            found.add("authority")
         if (
             principal.roles & SELLER_ROLES
             and case.seller_org_id is not None
@@ -106,23 +109,35 @@ def _principal_roles(case: RedressCase, principal: Principal) -> set[str]:
     return roles_on(case, principal, None)
 
 
+def locked(session: Session, case: RedressCase) -> RedressCase:
+    """The case re-read under a row lock (PostgreSQL; SQLite callers hold `write_lock()`), so two
+    steps on one case never interleave: a double click, both parties accepting at once, the sweep."""
+    return session.execute(
+        select(RedressCase).where(RedressCase.id == case.id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def list_filter(principal: Principal) -> ColumnElement[bool]:
     """Cases the principal sees in lists: the same rule as `roles_on`, as SQL."""
+    confirmed = RedressCase.stage != Stage.pending_verification.value
     clauses: list[ColumnElement[bool]] = []
     if principal.roles & AUTHORITY_ROLES:
         if principal.is_regional:
-            return true()
+            return confirmed
         country = principal.country
         clauses.append(
-            or_(
-                RedressCase.consumer_country == country,
-                RedressCase.seller_country == country,
-                RedressCase.handling_country == country,
+            and_(
+                confirmed,
+                or_(
+                    RedressCase.consumer_country == country,
+                    RedressCase.seller_country == country,
+                    RedressCase.handling_country == country,
+                ),
             )
         )
     uid = user_id(principal)
     if uid is not None:
         clauses.append(RedressCase.neutral_user_id == uid)
     if principal.roles & SELLER_ROLES and principal.organisation_id is not None:
-        clauses.append(RedressCase.seller_org_id == principal.organisation_id)
+        clauses.append(and_(confirmed, RedressCase.seller_org_id == principal.organisation_id))
     return or_(*clauses) if clauses else false()

@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from crossborder.core import ratelimit
 from crossborder.core.access.principal import Principal
+from crossborder.core.db import write_lock
 from crossborder.core.deps import DB, Caller, principal_from_header
+from crossborder.core.files import content_disposition
 from crossborder.core.problems import problem
 from crossborder.core.ratelimit import RateLimited
 from crossborder.redress import authority, cases, complaints, odr
 from crossborder.redress import dashboard as board
-from crossborder.redress.access import Actor, act_as, party_of, roles_on, visible
+from crossborder.redress.access import Actor, act_as, locked, party_of, roles_on, visible
 from crossborder.redress.models import RedressCase
 from crossborder.redress.schemas import (
     AppointIn,
@@ -81,12 +83,14 @@ def _step(
     db: Session, reference: str, principal: Principal | None, token: str | None, kinds: tuple[str, ...],
     action: Callable[[RedressCase, Actor], object],
 ) -> dict[str, Any]:  # fmt: skip
-    """Run one step as the first capacity in `kinds` the caller holds, commit, answer the case."""
-    case = visible(db, reference, principal, token)
-    held = roles_on(case, principal, party_of(db, case, token))
-    kind = next((k for k in kinds if k in held), kinds[0])
-    action(case, act_as(db, case, kind, principal, token))
-    db.commit()
+    """Run one step as the first capacity in `kinds` the caller holds, on the locked case; commit;
+    answer the case."""
+    with write_lock():
+        case = locked(db, visible(db, reference, principal, token))
+        held = roles_on(case, principal, party_of(db, case, token))
+        kind = next((k for k in kinds if k in held), kinds[0])
+        action(case, act_as(db, case, kind, principal, token))
+        db.commit()
     return _full(db, case, principal, token)
 
 
@@ -111,8 +115,9 @@ def file_complaint(body: ComplaintIn, db: DB, request: Request) -> Response:
 @router.post("/complaints/verify")
 def verify_complaint(body: VerifyIn, db: DB) -> dict[str, Any]:
     """Public: the token of the e-mailed link confirms the complaint (the first time) and opens it."""
-    case, _confirmed = complaints.verify(db, body.token)
-    db.commit()
+    with write_lock():
+        case, _confirmed = complaints.verify(db, body.token)
+        db.commit()
     return _full(db, case, None, body.token)
 
 
@@ -233,7 +238,7 @@ def download_evidence(
     row = cases.evidence_file(db, visible(db, reference, caller, token), evidence_id)
     return Response(
         row.content, media_type=row.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{row.filename}"', "X-Content-Type-Options": "nosniff",
+        headers={"Content-Disposition": content_disposition(row.filename), "X-Content-Type-Options": "nosniff",
                  "Cache-Control": "private, no-store"},
     )  # fmt: skip
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.models import User
-from crossborder.core.access.roles import Role
+from crossborder.core.access.roles import OrgKind, Role
 from crossborder.core.dates import utcnow
-from crossborder.core.errors import Conflict, FieldError, ValidationFailed
+from crossborder.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from crossborder.redress import notify, stages, timeline
-from crossborder.redress.access import Actor
+from crossborder.redress.access import Actor, user_id
 from crossborder.redress.models import CaseEvent, Outcome, RedressCase
 from crossborder.redress.odr import close, text_field
 from crossborder.redress.schemas import AppointIn, TransferIn
@@ -32,6 +32,10 @@ def conflicts(session: Session, case: RedressCase, user: User) -> list[FieldErro
     path = "neutral_user_id"
     if not user.active or Role.consumer_protection_officer.value not in user.roles:
         found.append(FieldError(path, "must be an active consumer-protection officer", user.id))
+    states = {case.consumer_country, case.seller_country, case.handling_country}
+    if user.organisation.kind != OrgKind.consumer_protection_authority.value or user.organisation.country not in states:
+        rule = f"must work for a consumer-protection authority of {', '.join(sorted(states))}"
+        found.append(FieldError(path, rule, user.id))
     if case.seller_org_id is not None and user.organisation_id == case.seller_org_id:
         found.append(FieldError(path, "works for the seller", user.id))
     email = user.email.lower()
@@ -52,8 +56,19 @@ def conflicts(session: Session, case: RedressCase, user: User) -> list[FieldErro
     return found
 
 
+def require_handling(case: RedressCase, actor: Actor) -> None:
+    """Steps that administer the case belong to the handling state's authority (or a regional one)."""
+    if actor.principal is not None and (actor.principal.is_regional or actor.country == case.handling_country):
+        return
+    raise Forbidden(f"only the authority of {case.handling_country}, which handles the case, may do this")
+
+
 def appoint_neutral(session: Session, case: RedressCase, actor: Actor, body: AppointIn) -> CaseEvent:
     stages.require("appoint_neutral", case.stage)
+    require_handling(case, actor)
+    if actor.principal is not None and user_id(actor.principal) == body.neutral_user_id:
+        rule = "an officer cannot appoint themselves"
+        raise Conflict("self-appointment", errors=[FieldError("neutral_user_id", rule, body.neutral_user_id)])
     if case.neutral_user_id == body.neutral_user_id:
         raise Conflict(
             "already appointed", errors=[FieldError("neutral_user_id", "is the neutral already", body.neutral_user_id)]
@@ -96,8 +111,10 @@ def request_cooperation(session: Session, case: RedressCase, actor: Actor, reaso
 
 
 def transfer(session: Session, case: RedressCase, actor: Actor, body: TransferIn) -> CaseEvent:
-    """Hand the administration of the case to the other state's authority (the consumer's or the seller's)."""
+    """Hand the administration of the case to the other state's authority (the consumer's or the
+    seller's). The current stage keeps its deadline; later stages use the new state's periods."""
     stages.require("transfer", case.stage)
+    require_handling(case, actor)
     allowed = {case.consumer_country, case.seller_country} - {case.handling_country}
     if body.to_country not in allowed:
         rule = f"must be the other member state of the case: {', '.join(sorted(allowed))}"
@@ -114,5 +131,6 @@ def transfer(session: Session, case: RedressCase, actor: Actor, body: TransferIn
 
 def close_case(session: Session, case: RedressCase, actor: Actor, reason: str) -> None:
     stages.require("close", case.stage)
+    require_handling(case, actor)
     close(session, case, actor, Outcome.not_pursued, text_field(reason, "reason"), utcnow())
     notify.everyone(session, case, "closed")

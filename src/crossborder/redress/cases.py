@@ -47,7 +47,7 @@ def add_evidence(
     session: Session, case: RedressCase, actor: Actor, filename: str | None, content: bytes
 ) -> CaseEvidence:
     """A file from a party, the neutral or an authority: type from its bytes, size and count bounded."""
-    if case.stage != "pending_verification":  # the consumer attaches files while filing too
+    if case.stage != "pending_verification" or actor.kind != "consumer":  # the consumer's files at filing
         stages.require("evidence", case.stage)
     settings = odr_settings()
     count = session.execute(select(func.count()).where(CaseEvidence.case_id == case.id)).scalar_one()
@@ -62,6 +62,8 @@ def add_evidence(
     )  # fmt: skip
     session.add(row)
     session.flush()
+    if actor.kind == "seller" and case.seller_responded_at is None:
+        case.seller_responded_at = row.uploaded_at  # a file is an answer too
     timeline.add(
         session, case, actor, "evidence", checked.filename, refers_to=row.id, audit_after={"sha256": checked.sha256}
     )

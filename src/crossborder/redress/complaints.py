@@ -5,7 +5,7 @@ only once the consumer has confirmed the link."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from babel.numbers import list_currencies
@@ -21,7 +21,7 @@ from crossborder.redress import deadlines, notify, stages, timeline
 from crossborder.redress.access import Actor, token_hash
 from crossborder.redress.models import Party, PartyLink, RedressCase, Stage
 from crossborder.redress.schemas import ComplaintIn
-from crossborder.redress.settings import odr_settings
+from crossborder.redress.settings import odr_settings, zone_of
 from crossborder.reference.service import member_states
 from crossborder.trust import business as register
 
@@ -54,8 +54,10 @@ def _checked(body: ComplaintIn, session: Session) -> dict[str, object]:
     if body.seller_business_id and business is None:
         errors.append(FieldError("seller_business_id", "is not in the business register", body.seller_business_id))
     if business is not None:
+        # The register says who the seller is and how to reach it (its own users); an address the
+        # consumer types would let anyone receive the seller's link and act as the seller.
         found |= {"seller_business_id": business.regional_id, "seller_org_id": business.organisation_id}
-        found |= {"seller_name": business.legal_name, "seller_country": business.country}
+        found |= {"seller_name": business.legal_name, "seller_country": business.country, "seller_email": None}
     else:
         if not body.seller_name:
             errors.append(
@@ -65,6 +67,8 @@ def _checked(body: ComplaintIn, session: Session) -> dict[str, object]:
             rule = f"must be a member state: {', '.join(states)}"
             errors.append(FieldError("seller_country", rule, body.seller_country))
         found |= {"seller_name": body.seller_name, "seller_country": body.seller_country}
+    if found.get("seller_email") and str(found["seller_email"]).lower() == str(found.get("consumer_email")).lower():
+        errors.append(FieldError("seller_email", "must not be the consumer's own address", body.seller_email))
     if found["seller_country"] == body.consumer_country and body.consumer_country in states:
         rule = "must differ from consumer_country: this mechanism is for cross-border purchases"
         errors.append(FieldError("seller_country", rule, found["seller_country"]))
@@ -72,20 +76,36 @@ def _checked(body: ComplaintIn, session: Session) -> dict[str, object]:
         errors.append(
             FieldError("seller_url", "must be a web address starting with https:// or http://", body.seller_url)
         )
-    if body.order_date > today():
+    # "Today" where the consumer is: an order placed this morning in Manila is not in the future.
+    local_today = today()
+    if body.consumer_country in states:
+        local_today = deadlines.local_date(utcnow(), zone_of(body.consumer_country))
+    if body.order_date > local_today:
         errors.append(FieldError("order_date", "must not be in the future", body.order_date.isoformat()))
     try:
-        amount = to_decimal(body.amount, path="amount")
-        if amount <= 0 or amount.as_tuple().exponent < -4 or amount >= Decimal("1e15"):  # type: ignore[operator]
-            errors.append(FieldError("amount", "must be positive, below 10^15, with at most 4 decimals", body.amount))
-        found["amount"] = amount
+        found["amount"] = parse_amount(body.amount, body.currency, "amount", "currency")
     except ValidationFailed as exc:
         errors.extend(exc.errors)
-    if body.currency not in _CURRENCIES:
-        errors.append(FieldError("currency", "must be an ISO 4217 currency code", body.currency))
     if errors:
         raise ValidationFailed("the complaint has errors", errors=errors)
     return found
+
+
+def parse_amount(value: str, currency: str | None, path: str, currency_path: str) -> Decimal:
+    """A positive amount below 10^15 with at most 4 decimals, in an ISO 4217 currency."""
+    errors: list[FieldError] = []
+    amount = Decimal(0)
+    try:
+        amount = to_decimal(value, path=path)
+        if amount <= 0 or amount >= Decimal("1e15") or int(amount.as_tuple().exponent) < -4:
+            errors.append(FieldError(path, "must be positive, below 10^15, with at most 4 decimals", value))
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+    if currency not in _CURRENCIES:
+        errors.append(FieldError(currency_path, "must be an ISO 4217 currency code", currency))
+    if errors:
+        raise ValidationFailed("bad amount", errors=errors)
+    return amount
 
 
 def _new_reference(session: Session) -> str:
@@ -133,7 +153,7 @@ def file(session: Session, body: ComplaintIn) -> tuple[RedressCase, bool]:
             raise
         return again, False
     timeline.add(session, case, Actor(Party.consumer.value, Party.consumer.value, body.consumer_country), "filed")
-    notify.verification(session, case, days)
+    notify.verification(session, case)
     return case, True
 
 
@@ -141,14 +161,18 @@ def verify(session: Session, token: str, now: datetime | None = None) -> tuple[R
     """The consumer's first use of the link confirms the complaint and opens negotiation. Using it
     again later just opens the case. Answers the case and whether this use confirmed it."""
     now = now or utcnow()
-    link = session.execute(select(PartyLink).where(PartyLink.token_hash == token_hash(token))).scalar_one_or_none()
+    link = session.execute(
+        select(PartyLink).where(PartyLink.token_hash == token_hash(token)).with_for_update()
+    ).scalar_one_or_none()
     if link is None or link.expires_at <= now:
         raise NotFound("this link is unknown or has expired")
-    case = session.get(RedressCase, link.case_id)
+    case = session.get(RedressCase, link.case_id, with_for_update=True, populate_existing=True)
     assert case is not None
     link.used_at = link.used_at or now
     if link.party == Party.consumer.value and case.stage == Stage.pending_verification.value:
         stages.require("verify", case.stage)
+        # The link that confirmed the complaint stays the consumer's key for as long as any other.
+        link.expires_at = max(link.expires_at, now + timedelta(days=notify.ACCESS_LINK_DAYS))
         open_negotiation(session, case, now)
         return case, True
     return case, False

@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from crossborder.core import mail
@@ -15,6 +16,7 @@ from crossborder.core.dates import utcnow
 from crossborder.redress import mail_texts
 from crossborder.redress.access import token_hash
 from crossborder.redress.models import Notification, Party, PartyLink, RedressCase
+from crossborder.redress.settings import odr_settings
 
 ACCESS_LINK_DAYS = 90
 
@@ -53,9 +55,15 @@ def party_audiences(case: RedressCase) -> list[str]:
 
 
 def everyone(session: Session, case: RedressCase, event: str, *, skip: str | None = None) -> None:
-    """An update to both parties (in-app and e-mail) and both authorities (in-app)."""
-    in_app(session, case, party_audiences(case) + authority_audiences(case), event)
-    for party, address in ((Party.consumer.value, case.consumer_email), (Party.seller.value, case.seller_email)):
+    """An update to both parties (in-app and e-mail) and both authorities (in-app). Before the
+    consumer confirms, only the consumer hears of it."""
+    if case.verified_at is None:
+        in_app(session, case, [f"party:{Party.consumer.value}"], event)
+        parties: tuple[tuple[str, str | None], ...] = ((Party.consumer.value, case.consumer_email),)
+    else:
+        in_app(session, case, party_audiences(case) + authority_audiences(case), event)
+        parties = ((Party.consumer.value, case.consumer_email), (Party.seller.value, case.seller_email))
+    for party, address in parties:
         if address and party != skip:
             link = new_link(session, case, party, ACCESS_LINK_DAYS)
             language = case.language if party == Party.consumer.value else "en"
@@ -63,8 +71,17 @@ def everyone(session: Session, case: RedressCase, event: str, *, skip: str | Non
             mail.enqueue(session, address, subject, body, language=language)
 
 
-def verification(session: Session, case: RedressCase, days: int) -> None:
-    link = new_link(session, case, Party.consumer.value, days)
+def verification(session: Session, case: RedressCase) -> None:
+    """The confirmation link: valid exactly until the unconfirmed complaint lapses."""
+    assert case.due_at is not None
+    link = new_link(session, case, Party.consumer.value, 1)
+    session.flush()
+    session.execute(
+        update(PartyLink)
+        .where(PartyLink.case_id == case.id, PartyLink.party == Party.consumer.value)
+        .values(expires_at=case.due_at)
+    )
+    days = odr_settings().deadlines(case.handling_country).verification_days
     subject, body = mail_texts.render(
         "verify", case.language, reference=case.reference, seller=case.seller_name, days=str(days), link=link
     )

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from crossborder.core.dates import utcnow
 from crossborder.core.errors import Conflict, FieldError, ValidationFailed
-from crossborder.core.money import to_decimal
 from crossborder.redress import consequences, deadlines, notify, settlement, stages, timeline
 from crossborder.redress.access import Actor
+from crossborder.redress.complaints import parse_amount
 from crossborder.redress.models import CaseEvent, Outcome, Party, RedressCase, Stage
 from crossborder.redress.schemas import OfferIn
 from crossborder.redress.settings import odr_settings
@@ -60,10 +60,10 @@ def offer(session: Session, case: RedressCase, actor: Actor, body: OfferIn) -> C
         )
     amount: Decimal | None = None
     if body.amount is not None:
-        amount = to_decimal(body.amount, path="amount")
-        if amount <= 0 or not body.currency:
-            errors = [FieldError("amount", "must be positive and come with a currency", body.amount)]
-            raise ValidationFailed("bad offer amount", errors=errors)
+        amount = parse_amount(body.amount, body.currency, "amount", "currency")
+        if body.currency != case.currency:
+            rule = f"must be the currency of the purchase ({case.currency})"
+            raise ValidationFailed("bad offer currency", errors=[FieldError("currency", rule, body.currency)])
     event = timeline.add(
         session, case, actor, "offer", text_field(body.terms, "terms"), amount=amount,
         currency=body.currency if amount is not None else None,
@@ -173,6 +173,12 @@ def report_not_honoured(session: Session, case: RedressCase, actor: Actor, detai
     if case.outcome not in stages.HONOURABLE:
         rule = "only a settled case or one with a recommendation can be reported as not honoured"
         raise Conflict("nothing to honour", errors=[FieldError("outcome", rule, case.outcome)])
+    reported = session.execute(
+        select(CaseEvent.id).where(CaseEvent.case_id == case.id, CaseEvent.kind == "not_honoured")
+    ).first()
+    if reported is not None:
+        rule = "was already reported as not honoured"
+        raise Conflict("already reported", errors=[FieldError("outcome", rule, case.outcome)])
     event = timeline.add(session, case, actor, "not_honoured", text_field(detail, "reason"))
     consequences.flag_seller(session, case, actor, "settlement_not_honoured", event.body)
     notify.in_app(session, case, notify.authority_audiences(case), "not_honoured")

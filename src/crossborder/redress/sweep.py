@@ -68,7 +68,8 @@ def step(session: Session, case: RedressCase, now: datetime, summary: SweepSumma
         seller_silent = (
             case.seller_responded_at is None and case.seller_due_at is not None and case.seller_due_at <= now
         )
-        if seller_silent:
+        # Flag only a seller the platform itself reached: through its own users on this platform.
+        if seller_silent and case.seller_org_id is not None:
             summary.flagged += consequences.flag_seller(
                 session, case, SYSTEM_ACTOR, "seller_no_response", "the seller did not answer the complaint in time"
             )

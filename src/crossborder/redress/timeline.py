@@ -15,8 +15,9 @@ from crossborder.redress.models import CaseEvent, RedressCase
 def audit_principal(actor: Actor, case: RedressCase) -> Principal:
     if actor.principal is not None:
         return actor.principal
-    # A party without an account: the audit log names the party and the case.
-    return Principal(actor=f"{actor.kind}:{case.reference}", organisation_id=None, country=case.consumer_country)
+    # A party without an account: the audit log names the party, the case and the party's state.
+    country = case.seller_country if actor.kind == "seller" else case.consumer_country
+    return Principal(actor=f"{actor.kind}:{case.reference}", organisation_id=None, country=country)
 
 
 def add(

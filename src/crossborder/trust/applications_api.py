@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from crossborder.core.deps import DB, Caller
+from crossborder.core.files import content_disposition
 from crossborder.trust import applications as workflow
 from crossborder.trust.application_models import TrustApplication
 from crossborder.trust.application_schemas import (
@@ -105,7 +106,7 @@ def download_evidence(reference: str, evidence_id: int, db: DB, caller: Caller) 
         found.content,
         media_type=found.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Content-Disposition": content_disposition(found.filename),
             "X-Content-Type-Options": "nosniff",
             "Digest": f"sha-256={found.sha256}",
             "Cache-Control": "private, no-store",

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
@@ -17,16 +18,17 @@ from starlette.datastructures import FormData, UploadFile
 from crossborder.core.access.models import Organisation, User
 from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import OrgKind, Role
-from crossborder.core.db import get_sessionmaker, session_scope
+from crossborder.core.db import get_sessionmaker, session_scope, write_lock
 from crossborder.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from crossborder.core.files import content_disposition
 from crossborder.redress import authority, cases, deadlines, odr, stages
-from crossborder.redress.access import act_as, party_of, roles_on, visible
+from crossborder.redress.access import act_as, locked, party_of, roles_on, visible
 from crossborder.redress.models import RedressCase
 from crossborder.redress.schemas import AppointIn, OfferIn, TransferIn
 from crossborder.redress.settings import odr_settings
 from crossborder.web.auth import check_csrf
 from crossborder.web.customs import principal_of, signin_redirect
-from crossborder.web.redress_file import PARTY_COOKIE
+from crossborder.web.redress_file import PARTY_COOKIE, form_errors
 from crossborder.web.redress_labels import LABELS
 from crossborder.web.templating import PageUser, render
 
@@ -103,7 +105,7 @@ def evidence_download(request: Request, reference: str, evidence_id: int) -> Res
         row = cases.evidence_file(session, case, evidence_id)
         return Response(
             row.content, media_type=row.media_type,
-            headers={"Content-Disposition": f'attachment; filename="{row.filename}"',
+            headers={"Content-Disposition": content_disposition(row.filename),
                      "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
         )  # fmt: skip
 
@@ -148,13 +150,18 @@ async def _run(request: Request, reference: str, action: str, raw: FormData) -> 
         raise ValidationFailed("unknown action", errors=[FieldError("action", f"one of {sorted(ACTIONS)}", action)])
     kinds, step = ACTIONS[action]
     token = request.cookies.get(PARTY_COOKIE)
-    with session_scope() as session:
+    with write_lock(), session_scope() as session:
         principal = _principal(session, request)
-        case = visible(session, reference, principal, token)
+        case = locked(session, visible(session, reference, principal, token))
         held = roles_on(case, principal, party_of(session, case, token))
         try:
             actor = act_as(session, case, next((k for k in kinds if k in held), kinds[0]), principal, token)
             step(session, case, actor, raw)
+        except ValidationError as exc:
+            session.rollback()
+            case = visible(session, reference, principal, token)
+            return _detail(request, session, case, principal, token, status_code=422,
+                           problem="the form has errors", errors=form_errors(exc))  # fmt: skip
         except (ValidationFailed, Conflict, Forbidden) as exc:
             session.rollback()
             case = visible(session, reference, principal, token)
@@ -177,9 +184,9 @@ async def evidence_upload(request: Request) -> Response:
     reference = _text(raw, "reference")[:24]
     upload = raw.get("file")
     token = request.cookies.get(PARTY_COOKIE)
-    with session_scope() as session:
+    with write_lock(), session_scope() as session:
         principal = _principal(session, request)
-        case = visible(session, reference, principal, token)
+        case = locked(session, visible(session, reference, principal, token))
         held = roles_on(case, principal, party_of(session, case, token))
         try:
             kind = next(k for k in ("consumer", "seller", "neutral", "authority") if k in held)

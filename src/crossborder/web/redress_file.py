@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from crossborder.core import ratelimit
 from crossborder.core.dates import today
-from crossborder.core.db import session_scope
+from crossborder.core.db import session_scope, write_lock
 from crossborder.core.errors import CrossborderError, FieldError, ValidationFailed
 from crossborder.core.i18n import LANGUAGES
 from crossborder.core.ratelimit import RateLimited
@@ -58,12 +58,16 @@ def complaint_form(request: Request) -> Response:
     return _form(request)
 
 
+def form_errors(exc: ValidationError) -> list[FieldError]:
+    """Pydantic's complaints about a form, as the field errors every page shows."""
+    return [FieldError(".".join(str(p) for p in e["loc"]), e["msg"], e.get("input")) for e in exc.errors()]
+
+
 def _body(form: dict[str, str], language: str) -> ComplaintIn:
     try:
         return ComplaintIn.model_validate({**{k: v or None for k, v in form.items()}, "language": language})
     except ValidationError as exc:
-        errors = [FieldError(".".join(str(p) for p in e["loc"]), e["msg"], e.get("input")) for e in exc.errors()]
-        raise ValidationFailed("the complaint has errors", errors=errors) from None
+        raise ValidationFailed("the complaint has errors", errors=form_errors(exc)) from None
 
 
 @router.post(FILING_PATH)
@@ -82,8 +86,10 @@ async def file_complaint(request: Request) -> Response:
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
         try:
-            case, _created = complaints.file(session, _body(form, language if language in LANGUAGES else "en"))
-            for upload in uploads:
+            case, created = complaints.file(session, _body(form, language if language in LANGUAGES else "en"))
+            # A repeated filing adds nothing: the files went with the first (and this one proves
+            # nothing about who is asking, so it must not add files to that case).
+            for upload in uploads if created else []:
                 content = await upload.read(odr_settings().max_file_bytes + 1)
                 cases.add_evidence(session, case, Actor("consumer", "consumer", case.consumer_country), upload.filename,
                                    content)  # fmt: skip
@@ -95,9 +101,18 @@ async def file_complaint(request: Request) -> Response:
 
 
 @router.get("/redress/access")
-def access_link(request: Request, token: str = "") -> Response:
-    """The e-mailed link: confirm (first time), keep the token in a cookie, go to the case."""
-    with session_scope() as session:
+def access_page(request: Request, token: str = "") -> Response:
+    """The e-mailed link opens a page with one button: nothing happens on GET, so a mail scanner
+    that follows links confirms nothing."""
+    return render(request, "redress/access.html", token=token[:200])
+
+
+@router.post("/redress/access")
+async def access_link(request: Request) -> Response:
+    """Confirm (the first time), keep the token in a cookie, go to the case."""
+    await check_csrf(request)
+    token = str((await request.form()).get("token", ""))[:200]
+    with write_lock(), session_scope() as session:
         case, just_verified = complaints.verify(session, token)
         reference = case.reference
     target = f"/redress/cases/{reference}" + ("?done=verified" if just_verified else "")

@@ -19,6 +19,7 @@ from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import Role
 from crossborder.core.db import get_sessionmaker, session_scope
 from crossborder.core.errors import Conflict, CrossborderError, FieldError, Forbidden, ValidationFailed
+from crossborder.core.files import content_disposition
 from crossborder.trust import applications as workflow
 from crossborder.trust import flags
 from crossborder.trust import service as credentials
@@ -240,7 +241,7 @@ def evidence_download(request: Request, reference: str, evidence_id: int) -> Res
         found = workflow.evidence_file(session, principal_of(session, user), reference, evidence_id)
         return Response(
             found.content, media_type=found.media_type,
-            headers={"Content-Disposition": f'attachment; filename="{found.filename}"',
+            headers={"Content-Disposition": content_disposition(found.filename),
                      "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
         )  # fmt: skip
 

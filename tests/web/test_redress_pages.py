@@ -34,8 +34,8 @@ def _open_link(browser: TestClient, token: str) -> Any:
     """What a click on the e-mailed link does: the page, then its one button (nothing on GET)."""
     page = browser.get(f"/redress/access?token={token}", headers=HTML)
     assert page.status_code == 200 and 'id="open-case"' in page.text
-    return browser.post("/redress/access", headers=HTML, follow_redirects=False,
-                        data={"csrf_token": csrf_token(browser, f"/redress/access?token={token}"), "token": token})  # fmt: skip
+    form = {"csrf_token": csrf_token(browser, f"/redress/access?token={token}"), "token": token}
+    return browser.post("/redress/access", headers=HTML, follow_redirects=False, data=form)
 
 
 def test_file_confirm_and_talk_through_the_pages(client: TestClient, db: Session) -> None:

@@ -3,6 +3,8 @@ columns (the JSON ones compared as read back), same first events, and the API re
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -17,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import OrgKind, Role
-from crossborder.customs.bulk import persist_batch
+from crossborder.customs.bulk import _new_ids, persist_batch
 from crossborder.customs.compiled_store import EVENT, ROW
-from crossborder.customs.manifest import clear_file
+from crossborder.customs.manifest import CSV_COLUMNS, clear_file
 from crossborder.customs.models import Declaration, DeclarationEvent
 from tests import factories as f
 from tests.customs.test_compiled import ON, Spy, _references, _row, _write, plain_rows
@@ -151,3 +153,60 @@ def test_the_api_reads_a_compiled_declaration_as_a_thorough_one(client: TestClie
     thorough_bodies = [b for c, b in bodies if not c]
     assert compiled_bodies == thorough_bodies and len(compiled_bodies) == 3
     assert compiled_bodies[0]["assessment"]["totals"]["landed_cost"]
+
+
+def test_rows_of_a_manifest_in_another_column_order_are_stored_alike(
+    db: Session, declarants: tuple[Principal, Principal], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = list(plain_rows("order"))
+    spy = Spy(monkeypatch)
+    header = list(reversed(CSV_COLUMNS))  # the compiled path reads columns by name
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "m.csv"
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        source.write_text(buffer.getvalue())
+        for compiled, principal in zip((True, False), declarants, strict=True):
+            clear_file(
+                db,
+                source,
+                Path(folder) / f"out-{compiled}.jsonl",
+                checkpoint_every=7,
+                persist=lambda batch, p=principal: persist_batch(db, p, batch),
+                today=ON,
+                compiled=compiled,
+            )
+            results.append(stored(db, principal))
+            if compiled:
+                assert spy.answered == len(rows)
+    assert results[0] == results[1] and len(results[0]) == len(rows)
+
+
+def test_the_ids_of_a_batch_are_read_back_only_when_the_newest_rows_are_its_own(
+    db: Session, declarants: tuple[Principal, Principal]
+) -> None:
+    principal, other = declarants
+    rows = list(plain_rows("ids"))[:3]
+    references = [r["client_reference"] for r in rows]
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "m.csv"
+        _write(source, rows)
+        clear_file(
+            db,
+            source,
+            Path(folder) / "out.jsonl",
+            checkpoint_every=10,
+            persist=lambda batch: persist_batch(db, principal, batch),
+            today=ON,
+        )
+    query = select(Declaration.client_reference, Declaration.id).where(
+        Declaration.submitter_org_id == principal.organisation_id
+    )
+    ids = {row.client_reference: row.id for row in db.execute(query)}
+    assert _new_ids(db, principal.organisation_id, set(references)) == ids
+    assert _new_ids(db, principal.organisation_id, {references[0], references[2]}) is None  # not the newest two
+    assert _new_ids(db, other.organisation_id, set(references)) is None
+    stored(db, principal)

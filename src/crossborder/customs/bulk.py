@@ -1,14 +1,15 @@
 """Storing assessed manifest lines in bulk: one transaction per batch, plain tuples through one
 DBAPI executemany per table (compiled_store.py builds them; no ORM object, no per-row type
 processing), lines whose client reference is already stored are skipped, so a resumed or
-repeated manifest never duplicates a declaration."""
+repeated manifest never duplicates a declaration. The new rows' ids, which their events need, are
+read back by one range query where they are provably the newest rows, else by reference."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
@@ -22,6 +23,7 @@ from crossborder.customs.manifest import LineOutcome
 from crossborder.customs.models import Declaration
 
 IN_CHUNK = 500  # references per IN (...) query: well under every engine's limit on bound parameters
+BULK_CACHE_KIB = 65_536  # SQLite page cache of a connection that has stored a batch
 
 
 def persist_batch(*args: Any, **kwargs: Any) -> int:
@@ -46,6 +48,31 @@ def _ids(session: Session, org_id: int | None, references: list[str]) -> dict[st
         )
         found.update((reference, declaration_id) for reference, declaration_id in rows)
     return found
+
+
+def _new_ids(session: Session, org_id: int | None, references: set[str]) -> dict[str, int] | None:
+    """The ids of the rows just inserted, by one range read, or None if that cannot be relied on.
+    A writer that holds the table's lock (SQLite's write lock; on PostgreSQL, no concurrent
+    inserter) gets consecutive ids, so its N rows are the N highest; that is checked, not assumed:
+    the range must hold exactly these references, once each, of this organisation."""
+    last = session.execute(select(func.max(Declaration.id))).scalar_one()
+    if last is None:
+        return None
+    rows = session.execute(
+        select(Declaration.client_reference, Declaration.id, Declaration.submitter_org_id).where(
+            Declaration.id > last - len(references)
+        )
+    ).all()
+    found = {reference: declaration_id for reference, declaration_id, org in rows if org == org_id}
+    return found if len(rows) == len(found) == len(references) and found.keys() == references else None
+
+
+def _tune(connection: Connection) -> None:
+    """A larger page cache for this connection on SQLite (the default 2 MB makes every insert into
+    the consignee index, random in order, read pages back from the file). Memory, not safety."""
+    if connection.dialect.name == "sqlite" and connection.info.get("bulk_cache") is None:
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        connection.info["bulk_cache"] = BULK_CACHE_KIB
 
 
 def _persist_batch(
@@ -75,9 +102,10 @@ def _persist_batch(
             rows.append(writer.thorough(row_values(outcome.prepared, org_id, outcome.raw or {}, manifest_id)))
     if not rows:
         return 0
+    _tune(connection)
     sql = statements(connection.dialect)
     sql.execute(connection, "row", ROW, rows)
-    ids = _ids(session, org_id, list(seen))
+    ids = _new_ids(session, org_id, seen) or _ids(session, org_id, list(seen))
     sql.execute(connection, "event", EVENT, event_rows(writer.events, ids, principal.actor))
     audit.record(
         session,

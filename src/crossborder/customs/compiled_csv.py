@@ -1,29 +1,29 @@
 """The compiled path of a CSV manifest: one row, one parcel, one goods line.
 
-A row is recognised only when every field is plainly valid by the same patterns as the fast
-declaration parser (fastparse.py), whose inputs are in turn proven to parse exactly as the
-thorough parser parses them; it is then assessed by the day's compiled rules (compiled.py,
-compiled_risk.py) and its result line written from a template. Any other row - quoted newlines,
-a bad field, an unknown rate, anything unmodelled - answers None and takes the thorough path
-(manifest.Assessor), so every result is the thorough path's result.
+A row is recognised (compiled_rows.py) only when every field is plainly valid by the same
+patterns as the fast declaration parser (fastparse.py), whose inputs are in turn proven to parse
+exactly as the thorough parser parses them; it is then assessed by the day's compiled rules
+(compiled.py, compiled_risk.py) and its result line written from a template. Any other row -
+quoted newlines, a bad field, an unknown rate, anything unmodelled - answers None and takes the
+thorough path (manifest.Assessor), so every result is the thorough path's result.
 tests/customs/test_compiled.py proves it on generated rows."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from crossborder.core.errors import CrossborderError
-from crossborder.customs.compiled import ZERO, Assessed, CompiledDay, NotCompiled
+from crossborder.customs.compiled import ZERO, Assessed, CompiledDay, HsPlan, NotCompiled
 from crossborder.customs.compiled_risk import CompiledRisk
+from crossborder.customs.compiled_rows import COLUMNS, PlainRows
 from crossborder.customs.declarations import _split_threshold
-from crossborder.customs.fastparse import CURRENCY, HS, PLAIN_DECIMAL, REFERENCE, members_strict, parse_date
+from crossborder.customs.fastparse import HS, members_strict, parse_date
+from crossborder.customs.fx import Conversion
 from crossborder.customs.lookups import PreloadedLookups, run_key
 from crossborder.customs.risk import Decision, load_profile, sha256
 from crossborder.customs.rulebook import RuleBook
-from crossborder.customs.shipment import INCOTERMS, TRANSPORT_MODES
 
 _TRUE = frozenset({"true", "1", "yes"})
 # As manifest.csv_row_to_declaration reads them: a blank charge is "0", a blank quantity 1.
@@ -63,6 +63,7 @@ class Day:
         # For storing (compiled_store.py): rate texts, and conversions by currency, mode and reliefs.
         self.rate_texts: dict[Decimal, str] = {}
         self.conversion_texts: dict[tuple[str, str, bool, bool], tuple[str, bool]] = {}
+        self.quiet_risk: dict[str, str] = {}  # a lane only the random draw decided: its decision as JSON
 
     def trusted(self, business_id: str | None) -> bool:
         if business_id is None:
@@ -76,61 +77,31 @@ class Day:
         return found
 
 
-class CompiledLine:
-    """A row assessed on the compiled path: its result line, and what storing it needs."""
+# A row's day, its compiled costs, the invoice currency's conversion, the HS code and its plan.
+Plan = tuple[Day, CompiledDay, Conversion, str, HsPlan]
 
-    __slots__ = (
-        "assessed",
-        "consignee_key",
-        "day",
-        "fields",
-        "hs_code",
-        "lane",
-        "number",
-        "output",
-        "quantity",
-        "quiet",
-        "recent",
-        "reference",
-        "rules",
-        "trusted",
-        "watch",
-    )
-    ok = True
 
-    def __init__(
-        self,
-        number: int,
-        reference: str,
-        output: str,
-        fields: list[str],
-        day: Day,
-        assessed: Assessed,
-        hs_code: str,
-        quantity: int,
-        trusted: bool,
-        consignee_key: str,
-        lane: str,
-        rules: str,
-        quiet: bool,
-        watch: tuple[str, ...],
-        recent: tuple[Decimal, ...],
-    ) -> None:
-        self.number = number
-        self.reference = reference
-        self.output = output
-        self.fields = fields
-        self.day = day
-        self.assessed = assessed
-        self.hs_code = hs_code
-        self.quantity = quantity
-        self.trusted = trusted
-        self.consignee_key = consignee_key
-        self.lane = lane
-        self.rules = rules  # the fired rules' names, as a JSON list
-        self.quiet = quiet  # nothing but the random draw could fire
-        self.watch = watch  # what the lane was decided on, to store the decision's texts
-        self.recent = recent
+class CompiledLine(NamedTuple):
+    """A row assessed on the compiled path: what storing it needs (a tuple: cheap to make)."""
+
+    number: int
+    reference: str
+    fields: tuple[str, ...]  # the row's fields in COLUMNS order, whatever the file's order
+    day: Day
+    assessed: Assessed
+    hs_code: str
+    quantity: int
+    trusted: bool
+    consignee_key: str
+    lane: str
+    rules: str  # the fired rules' names, as a JSON list
+    quiet: bool  # nothing but the random draw could fire
+    watch: tuple[str, ...]  # what the lane was decided on, to store the decision's texts
+    recent: tuple[Decimal, ...]
+
+    @property
+    def ok(self) -> bool:
+        return True
 
     def decision(self) -> Decision:
         """The lane decision with its texts (by `risk.assess_risk`)."""
@@ -147,31 +118,6 @@ class CompiledLine:
         )
 
 
-# The manifest CSV's columns (manifest.CSV_COLUMNS is this tuple), in file order.
-COLUMNS = (
-    "client_reference",
-    "origin",
-    "destination",
-    "date",
-    "transport_mode",
-    "incoterm",
-    "consignor_name",
-    "consignor_address",
-    "consignee_name",
-    "consignee_address",
-    "seller_business_id",
-    "seller_registration",
-    "hs_code",
-    "description",
-    "quantity",
-    "unit_value",
-    "currency",
-    "origin_claim",
-    "shipping",
-    "insurance",
-)
-
-
 class CsvFastPath:
     """Assesses plainly valid rows of one CSV manifest (see the module's docstring)."""
 
@@ -182,37 +128,15 @@ class CsvFastPath:
         book: Callable[[str, str], RuleBook | None],
         kept: list[Any] | None = None,
     ) -> None:
-        where = {name: i for i, name in enumerate(header)}  # a repeated column: the last wins, as in dict(zip())
-        self.usable = all(c in where for c in COLUMNS)
-        self.index = tuple(where.get(c, 0) for c in COLUMNS)
-        self.width = len(header)
+        self.rows = PlainRows(header, members_strict())
+        self.usable = self.rows.usable
         self.lookups = lookups
         self.book = book
         self.kept = kept  # where assessed rows go when they are to be stored
-        self.members = members_strict()
         self.days: dict[tuple[str, str], Day | None] = {}
         self.hs_codes: dict[str, str | None] = {}
-        self._box: list[str] = []
-        self._reader = self._new_reader()
-
-    def _new_reader(self) -> Any:
-        # One reader fed a line at a time (C calls only): a line that ends inside quotes makes it
-        # ask for more, which raises IndexError, and the row takes the thorough path.
-        return csv.reader(iter(self._box.pop, None))
-
-    def _split(self, text: str) -> list[str] | None:
-        """The fields as `manifest.split_csv_line` finds them, or None for a line it might not."""
-        if "\r" in text or "\n" in text or "\0" in text:
-            return None
-        if '"' not in text:
-            return text.split(",")
-        self._box.append(text)
-        try:
-            return next(self._reader)  # type: ignore[no-any-return]
-        except (csv.Error, IndexError, StopIteration):
-            self._box.clear()
-            self._reader = self._new_reader()
-            return None
+        # Per destination, date, currency and HS code as written: one lookup a row instead of four.
+        self.plans: dict[tuple[str, str, str, str], Plan | Literal[False]] = {}
 
     def day(self, destination: str, day_text: str) -> Day | None:
         key = (destination, day_text)
@@ -242,11 +166,27 @@ class CsvFastPath:
             self.hs_codes[raw] = found
         return found
 
+    def plan(self, destination: str, day_text: str, currency: str, hs_raw: str) -> Plan | Literal[False]:
+        """What a row's destination, date, invoice currency and HS code (as written) mean on the
+        compiled path, or False where it has no answer for them (the thorough path then has)."""
+        found: Plan | Literal[False] = False
+        hs_code = self.hs_code(hs_raw)
+        day = self.day(destination, day_text) if hs_code is not None else None
+        if day is not None and hs_code is not None:
+            costs = day.costs
+            fx = costs.conversion(currency)
+            if fx is not None:
+                found = (day, costs, fx, hs_code, costs.hs_plan(hs_code))
+        if len(self.plans) >= _CACHE_MAX:
+            self.plans.clear()
+        self.plans[(destination, day_text, currency, hs_raw)] = found
+        return found
+
     def line(self, number: int, text: str) -> str | None:
         """The row's result line, or None: then the thorough path takes the row. When storing,
         the assessed row is also appended to `kept`."""
-        fields = self._split(text)
-        if fields is None or len(fields) != self.width:
+        fields = self.rows.fields(text)
+        if fields is None:
             return None
         (
             reference,
@@ -254,7 +194,7 @@ class CsvFastPath:
             destination,
             day_text,
             mode,
-            incoterm,
+            _,
             consignor_name,
             consignor_address,
             consignee_name,
@@ -262,39 +202,14 @@ class CsvFastPath:
             business_id,
             registration,
             hs_raw,
-            description,
+            _,
             quantity_text,
             unit_text,
             currency,
             claim_text,
             shipping_text,
             insurance_text,
-        ) = [fields[i] for i in self.index]
-        # fastparse's tests, in line: present, short enough, nothing `strip` would remove.
-        if (
-            origin not in self.members
-            or destination not in self.members
-            or not REFERENCE.fullmatch(reference)
-            or (mode or "post") not in TRANSPORT_MODES
-            or (incoterm or "DAP") not in INCOTERMS
-            or not 0 < len(consignor_name) <= 300
-            or consignor_name.strip() != consignor_name
-            or not 0 < len(consignor_address) <= 300
-            or consignor_address.strip() != consignor_address
-            or not 0 < len(consignee_name) <= 300
-            or consignee_name.strip() != consignee_name
-            or not 0 < len(consignee_address) <= 300
-            or consignee_address.strip() != consignee_address
-            or not 0 < len(description) <= 300
-            or description.strip() != description
-            or (business_id and (len(business_id) > 64 or business_id.strip() != business_id))
-            or (registration and (len(registration) > 64 or registration.strip() != registration))
-            or not CURRENCY.fullmatch(currency)
-            or not PLAIN_DECIMAL.fullmatch(unit_text)
-            or (shipping_text and not PLAIN_DECIMAL.fullmatch(shipping_text))
-            or (insurance_text and not PLAIN_DECIMAL.fullmatch(insurance_text))
-        ):
-            return None
+        ) = fields
         quantity = _QUANTITIES.get(quantity_text)
         if quantity is None:
             if len(quantity_text) > 7 or not quantity_text.isascii() or not quantity_text.isdigit():
@@ -305,16 +220,12 @@ class CsvFastPath:
         unit_value = Decimal(unit_text)
         if not unit_value > 0:
             return None
-        hs_code = self.hs_code(hs_raw)
-        if hs_code is None:
+        found = self.plans.get((destination, day_text, currency, hs_raw))
+        if found is None:
+            found = self.plan(destination, day_text, currency, hs_raw)
+        if not found:
             return None
-        day = self.days.get((destination, day_text)) or self.day(destination, day_text)
-        if day is None:
-            return None
-        costs = day.costs
-        fx = costs.currencies.get(currency) or costs.conversion(currency)
-        if fx is None:
-            return None
+        day, costs, fx, hs_code, hs = found
         try:
             assessed = costs.assess(
                 fx,
@@ -325,7 +236,7 @@ class CsvFastPath:
                 mode or "post",
                 claim_text.lower() in _TRUE,
                 origin != destination,
-                costs.hs_plans.get(hs_code) or costs.hs_plan(hs_code),
+                hs,
                 bool(registration),
             )
         except ArithmeticError:  # amounts beyond Decimal's precision: the thorough path decides
@@ -349,24 +260,11 @@ class CsvFastPath:
         goods_value, customs_value, duty, border, sale, landed = assessed[:6]
         lane, rules, quiet = risk.lane(reference, customs_value, hs_code, goods_value, quantity, trusted, watch, recent)
         lookups.remember_at(key, customs_value)
-
-        # The result as `LineOutcome.result` and json.dumps write it. Every amount is already at the
-        # currency's quantum (str writes it as format(x, "f") does: see Day), except an untouched
-        # zero, written at the quantum.
-        zero = day.zero
-        output = (
-            f'{{"line":{number},"client_reference":"{reference}",{day.prefix}{customs_value}",'
-            f'"duty":"{zero if duty is ZERO else duty}",'
-            f'"tax_at_border":"{zero if border is ZERO else border}",'
-            f'"tax_at_checkout":"{zero if sale is ZERO else sale}",'
-            f'"landed_cost":"{landed}","lane":"{lane}","rules":{rules}}}\n'
-        )
         if self.kept is not None:
             self.kept.append(
                 CompiledLine(
                     number,
                     reference,
-                    output,
                     fields,
                     day,
                     assessed,
@@ -381,4 +279,17 @@ class CsvFastPath:
                     recent,
                 )
             )
-        return output
+        # The result as `LineOutcome.result` and json.dumps write it. Every amount is already at the
+        # currency's quantum (str writes it as format(x, "f") does: see Day), except an untouched
+        # zero, written at the quantum. `!s`: str() is three times as fast as Decimal.__format__.
+        zero = day.zero
+        return (
+            f'{{"line":{number},"client_reference":"{reference}",{day.prefix}{customs_value!s}",'
+            f'"duty":"{zero if duty is ZERO else duty!s}",'
+            f'"tax_at_border":"{zero if border is ZERO else border!s}",'
+            f'"tax_at_checkout":"{zero if sale is ZERO else sale!s}",'
+            f'"landed_cost":"{landed!s}","lane":"{lane}","rules":{rules}}}\n'
+        )
+
+
+__all__ = ["COLUMNS", "CompiledLine", "CsvFastPath", "Day", "party_key"]

@@ -57,16 +57,30 @@ ROW = (
 )
 EVENT = ("declaration_id", "at", "from_status", "to_status", "actor", "reason")  # as `event_rows` fills them
 _JSON = frozenset({"risk_rules", "data", "assessment"})
-_AT = {name: i for i, name in enumerate(COLUMNS)}  # where each manifest column is in a CompiledLine's fields
-GREEN = '{"lane":"green","fired":[],"relieved_as_trusted_trader":[]}'
+# Where these manifest columns are in a CompiledLine's fields.
+_ORIGIN, _MODE, _INCOTERM, _CONSIGNOR, _CONSIGNEE, _BUSINESS_ID, _REGISTRATION, _DESCRIPTION, _CURRENCY = (
+    COLUMNS.index(name)
+    for name in (
+        "origin",
+        "transport_mode",
+        "incoterm",
+        "consignor_name",
+        "consignee_name",
+        "seller_business_id",
+        "seller_registration",
+        "description",
+        "currency",
+    )
+)
+_TRUE = ("true", "1", "yes")  # as manifest.csv_row_to_declaration reads an origin claim
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+# json.dumps(value, separators=(",", ":")), without building an encoder per call.
+_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
+_FLAG = {False: "false", True: "true"}
+_REASONS: dict[tuple[str, str], str] = {}  # the event's reason by lane and fired rules (a few kinds)
 
 
 class Statements:
@@ -131,62 +145,89 @@ class RowWriter:
     def compiled(self, line: CompiledLine) -> tuple[Any, ...]:
         """A row from the compiled path, in the columns and forms of `thorough`'s."""
         f, a, day = line.fields, line.assessed, line.day
-        costs = day.costs
-        on = costs.book.on
+        on = day.on
         declared_on = self.dates.get(on)
         if declared_on is None:
             declared_on = self.dates[on] = self._bind("declared_on", on)
-        status = LANE_STATUS[line.lane]
-        rules: list[str] = json.loads(line.rules) if line.rules != "[]" else []
-        reason = f"lane {line.lane}: {'; '.join(rules) or 'no rule fired'}"
-        self.events.append((line.reference, self.now, status.value, reason))
-        business_id = f[_AT["seller_business_id"]]
+        lane, rules = line.lane, line.rules
+        status, released = _STATUS[lane]
+        reason = _REASONS.get((lane, rules))
+        if reason is None:
+            if len(_REASONS) > 4096:
+                _REASONS.clear()
+            reason = _REASONS[(lane, rules)] = f"lane {lane}: {'; '.join(json.loads(rules)) or 'no rule fired'}"
+        self.events.append((line.reference, self.now, status, reason))
+        zero = day.zero
         return (
             line.reference,
             self.org_id,
-            f[_AT["origin"]],
+            f[_ORIGIN],
             day.destination,
             declared_on,
-            f[_AT["transport_mode"]] or "post",
-            f[_AT["consignor_name"]],
-            f[_AT["consignee_name"]],
+            f[_MODE] or "post",
+            f[_CONSIGNOR],
+            f[_CONSIGNEE],
             line.consignee_key,
-            business_id or None,
+            f[_BUSINESS_ID] or None,
             self.flags[line.trusted],
-            costs.currency,
+            day.costs.currency,
             str(a[1]),  # customs value, at the quantum (see compiled_csv)
-            day.zero if a[2] is ZERO else str(a[2]),
-            day.zero if a[3] is ZERO else str(a[3]),
-            day.zero if a[4] is ZERO else str(a[4]),
-            status.value,
-            line.lane,
-            line.rules,
+            zero if a[2] is ZERO else str(a[2]),
+            zero if a[3] is ZERO else str(a[3]),
+            zero if a[4] is ZERO else str(a[4]),
+            status,
+            lane,
+            rules,
             data_json(f, line.quantity),
             assessment_json(line),
             self.now,
-            self.now if status is Status.released else None,
+            self.now if released else None,
             self.manifest_id,
         )
 
 
-def data_json(f: list[str], quantity: int) -> str:
-    """The declared data set as `manifest.csv_row_to_declaration` builds it from the row."""
-    origin, destination = f[_AT["origin"]], f[_AT["destination"]]
-    business_id, registration = f[_AT["seller_business_id"]], f[_AT["seller_registration"]]
+# A lane's status, and whether it releases on submission (Enum attribute reads are slow per row).
+_STATUS = {lane: (status.value, status is Status.released) for lane, status in LANE_STATUS.items()}
+
+
+def data_json(f: tuple[str, ...], quantity: int) -> str:
+    """The declared data set as `manifest.csv_row_to_declaration` builds it from the row (F: the
+    row's fields in COLUMNS order)."""
+    (
+        reference,
+        origin,
+        destination,
+        day_text,
+        mode,
+        incoterm,
+        consignor_name,
+        consignor_address,
+        consignee_name,
+        consignee_address,
+        business_id,
+        registration,
+        hs_raw,
+        description,
+        _,
+        unit_text,
+        currency,
+        claim_text,
+        shipping_text,
+        insurance_text,
+    ) = f
     return (
-        f'{{"client_reference":"{f[_AT["client_reference"]]}","origin":"{origin}","destination":"{destination}",'
-        f'"date":{quote(f[_AT["date"]])},"transport_mode":"{f[_AT["transport_mode"]] or "post"}",'
-        f'"incoterm":"{f[_AT["incoterm"]] or "DAP"}",'
-        f'"consignor":{{"name":{quote(f[_AT["consignor_name"]])},"address":{quote(f[_AT["consignor_address"]])},'
+        f'{{"client_reference":"{reference}","origin":"{origin}","destination":"{destination}",'
+        f'"date":{quote(day_text)},"transport_mode":"{mode or "post"}","incoterm":"{incoterm or "DAP"}",'
+        f'"consignor":{{"name":{quote(consignor_name)},"address":{quote(consignor_address)},'
         f'"country":"{origin}"}},'
-        f'"consignee":{{"name":{quote(f[_AT["consignee_name"]])},"address":{quote(f[_AT["consignee_address"]])},'
+        f'"consignee":{{"name":{quote(consignee_name)},"address":{quote(consignee_address)},'
         f'"country":"{destination}"}},'
         f'"seller_business_id":{quote(business_id) if business_id else "null"},'
         f'"seller_registration":{quote(registration) if registration else "null"},'
-        f'"shipping":"{f[_AT["shipping"]] or "0"}","insurance":"{f[_AT["insurance"]] or "0"}",'
-        f'"lines":[{{"id":"1","hs_code":{quote(f[_AT["hs_code"]])},"description":{quote(f[_AT["description"]])},'
-        f'"quantity":{quantity},"unit_value":"{f[_AT["unit_value"]]}","currency":"{f[_AT["currency"]]}",'
-        f'"origin_claim":{_flag(f[_AT["origin_claim"]].lower() in ("true", "1", "yes"))}}}]}}'
+        f'"shipping":"{shipping_text or "0"}","insurance":"{insurance_text or "0"}",'
+        f'"lines":[{{"id":"1","hs_code":{quote(hs_raw)},"description":{quote(description)},'
+        f'"quantity":{quantity},"unit_value":"{unit_text}","currency":"{currency}",'
+        f'"origin_claim":{"true" if claim_text.lower() in _TRUE else "false"}}}]}}'
     )
 
 
@@ -225,7 +266,7 @@ def _conversions_used(line: CompiledLine, registered: bool) -> tuple[str, bool]:
     """The conversions the engine lists for the line, as JSON, and whether any used a sample rate
     (the same for every line of the day with the same currency, mode and reliefs)."""
     f, a, costs = line.fields, line.assessed, line.day.costs
-    currency, mode = f[_AT["currency"]], f[_AT["transport_mode"]] or "post"
+    currency, mode = f[_CURRENCY], f[_MODE] or "post"
     key = (currency, mode, a[12], a[15] and registered)
     found = line.day.conversion_texts.get(key)
     if found is None:
@@ -242,6 +283,7 @@ def assessment_json(line: CompiledLine) -> str:
     """`{**Assessment.as_dict(), "risk": Decision.as_dict()}` for a compiled one-line parcel
     (as bulk runs store it: no trace)."""
     f, day = line.fields, line.day
+    origin, mode, incoterm, registration = f[_ORIGIN], f[_MODE] or "post", f[_INCOTERM], f[_REGISTRATION]
     costs = day.costs
     q, zero, rates = costs.quantum, day.zero, day.rate_texts
     (
@@ -270,19 +312,22 @@ def assessment_json(line: CompiledLine) -> str:
         return text
 
     # Amounts at the quantum are written by str() as _s writes them (see compiled_csv.Day); an
-    # untouched zero (ZERO) at the quantum; the duty and border tax summed: as _s does.
+    # untouched zero (ZERO) at the quantum; the duty and border tax summed: as _s does, at the
+    # quantum unless both are ZERO. (`!s` and str(): three times as fast as Decimal.__format__,
+    # with the same text for these amounts.)
+    goods_text, customs_text, landed_text = str(goods_value), str(customs_value), str(landed)
     duty_text = zero if duty is ZERO else str(duty)
     border_text = zero if border_tax is ZERO else str(border_tax)
     sale_text = zero if sale_tax is ZERO else str(sale_tax)
-    ddp = (f[_AT["incoterm"]] or "DAP") == "DDP"
-    registered = bool(f[_AT["seller_registration"]])
+    ddp = incoterm == "DDP"
+    registered = bool(registration)
     border = duty + border_tax
     taxes = ""
     if tax is not None:
         name, rate, base, amount, collected_by = tax
         taxes = (
             f'{{"name":{quote(name)},"rate_percent":"{rate_text(rate)}",'
-            f'"base":"{costs.half_up.quantize(base, q)}","amount":"{amount}","collected_by":"{collected_by}"}}'
+            f'"base":"{costs.half_up.quantize(base, q)!s}","amount":"{amount!s}","collected_by":"{collected_by}"}}'
         )
     conversions, sample_rates = _conversions_used(line, registered)
     # The collection texts are Assessment.as_dict's.
@@ -291,27 +336,38 @@ def assessment_json(line: CompiledLine) -> str:
     else:
         collection = "nothing to collect at the border"
     at_checkout = '"seller collects at checkout and remits under its registration"' if sale_tax else "null"
-    risk = GREEN if line.quiet and line.lane == "green" else _json(line.decision().as_dict())
     return (
-        f'{{"origin":"{f[_AT["origin"]]}","destination":"{day.destination}","date":"{day.on_text}",'
-        f'"incoterm":"{"DDP" if ddp else "DAP"}","transport_mode":"{f[_AT["transport_mode"]] or "post"}",'
+        f'{{"origin":"{origin}","destination":"{day.destination}","date":"{day.on_text}",'
+        f'"incoterm":"{"DDP" if ddp else "DAP"}","transport_mode":"{mode}",'
         f'"currency":"{costs.currency}",'
-        f'"lines":[{{"id":"1","hs_code":"{line.hs_code}","description":{quote(f[_AT["description"]])},'
-        f'"goods_value":"{goods_value}","customs_value":"{customs_value}",'
+        f'"lines":[{{"id":"1","hs_code":"{line.hs_code}","description":{quote(f[_DESCRIPTION])},'
+        f'"goods_value":"{goods_text}","customs_value":"{customs_text}",'
         f'"duty":{{"basis":"{duty_basis}","rate_percent":"{rate_text(duty_rate)}","amount":"{duty_text}",'
         f'"tariff_line":{"null" if entry is None else _tariff_line(entry)}}},"taxes":[{taxes}]}}],'
-        f'"totals":{{"goods":"{goods_value}","shipping":"{zero if shipping is ZERO else shipping}",'
-        f'"insurance":"{zero if insurance is ZERO else insurance}","customs_value":"{customs_value}",'
+        f'"totals":{{"goods":"{goods_text}","shipping":"{zero if shipping is ZERO else shipping!s}",'
+        f'"insurance":"{zero if insurance is ZERO else insurance!s}","customs_value":"{customs_text}",'
         f'"duty":"{duty_text}","tax_at_border":"{border_text}","tax_at_checkout":"{sale_text}",'
-        f'"landed_cost":"{landed}","payable_at_checkout":"{landed if ddp else landed - border}",'
-        f'"payable_on_delivery":"{zero if ddp else format(border.quantize(q), "f")}"}},'
+        f'"landed_cost":"{landed_text}","payable_at_checkout":"{landed_text if ddp else landed - border!s}",'
+        f'"payable_on_delivery":"{zero if ddp or not border else border!s}"}},'
         f'"collection":{{"duty_and_border_tax":"{collection}","tax_at_checkout":{at_checkout}}},'
-        f'"de_minimis":{{"duty_relief":{_flag(duty_relief)},"tax_relief":{_flag(tax_relief)},'
-        f'"collected_at_sale":{_flag(at_sale)}}},'
+        f'"de_minimis":{{"duty_relief":{_FLAG[duty_relief]},"tax_relief":{_FLAG[tax_relief]},'
+        f'"collected_at_sale":{_FLAG[at_sale]}}},'
         f'"conversions":[{conversions}],'
-        f'"sample_data_used":{_flag((entry is not None and entry.sample) or sample_rates)},'
-        f'"trace":[],"risk":{risk}}}'
+        f'"sample_data_used":{_FLAG[(entry is not None and entry.sample) or sample_rates]},'
+        f'"trace":[],"risk":{_risk(line)}}}'
     )
+
+
+def _risk(line: CompiledLine) -> str:
+    """`Decision.as_dict()` as JSON. Where nothing but the random draw could fire, the decision
+    is that of its lane alone (no rule fired, none relieved): made once per day and lane."""
+    if not line.quiet:
+        return _json(line.decision().as_dict())
+    texts = line.day.quiet_risk
+    text = texts.get(line.lane)
+    if text is None:
+        text = texts[line.lane] = _json(line.decision().as_dict())
+    return text
 
 
 def event_rows(events: list[tuple[str, Any, str, str]], ids: dict[str, int], actor: str) -> list[tuple[Any, ...]]:

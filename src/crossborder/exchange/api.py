@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -26,8 +25,9 @@ register_if_enabled()
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    # In the background: serving starts at once, and the first messages find the validators ready.
-    threading.Thread(target=inbox.warm_up, name="exchange-warm-up", daemon=True).start()
+    # Before serving, in this thread: the first messages find the validators ready. (A background
+    # thread here raced with anything that reloads the reference data and could cache a stale copy.)
+    inbox.warm_up()
     worker = BackgroundWorker() if exchange_settings().worker_enabled else None
     if worker is not None:
         worker.start()

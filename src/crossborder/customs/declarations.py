@@ -287,19 +287,21 @@ def check(session: Session, principal: Principal, raw: Any, *, today: date | Non
     return Checked(cast(dict[str, Any], raw), data, book, assessment, trusted, watch, links)
 
 
-def save(session: Session, principal: Principal, checked: Checked) -> tuple[Declaration, bool]:
-    """Decide the lane and store; call inside `write_lock()` and commit before leaving it, so the
-    next declaration's split-shipment history includes this one. A client reference already
-    stored returns that declaration (and False) and writes nothing."""
+def stage(
+    session: Session, principal: Principal, checked: Checked
+) -> tuple[int | None, Declaration | None, audit.Append | None]:
+    """Decide the lane and insert the declaration, without its audit entry and without committing:
+    (the id already stored under this client reference, None, None), or (None, the new row, its
+    audit entry). Call inside `write_lock()` with the audit head held (`audit.hold_head`), so the
+    split-shipment history includes every declaration committed, or staged in this transaction, before."""
     data, s = checked.data, checked.data.shipment
     profile = load_profile(s.destination)
-    audit.hold_head(session)  # PostgreSQL: the checks below then see every earlier declaration
     since = utcnow() - timedelta(hours=profile.split_window_hours)
     found = store.history(
         session, principal.organisation_id, data.client_reference, s.destination, data.consignee.key(), since
     )
     if found.existing_id is not None:
-        return session.get_one(Declaration, found.existing_id), False
+        return found.existing_id, None, None
     decision = _decide(data, checked.assessment, checked.book, profile, checked.trusted, checked.watch, found.recent)
     values = row_values(
         Prepared(data, checked.assessment, decision, checked.trusted), principal.organisation_id, checked.raw
@@ -308,8 +310,7 @@ def save(session: Session, principal: Principal, checked: Checked) -> tuple[Decl
     row.id = store.add(session, values, first_event_values(values, principal.actor), checked.documents)
     links = None if checked.documents is None else DeclarationDocuments(declaration_id=row.id, **checked.documents)
     set_committed_value(row, "documents", links)  # the answer is built from the values written
-    audit.record(
-        session,
+    entry = audit.Append(
         principal,
         "customs.declaration.submit",
         "declaration",
@@ -322,6 +323,28 @@ def save(session: Session, principal: Principal, checked: Checked) -> tuple[Decl
             "reference": row.client_reference,
             **({"documents": checked.documents} if checked.documents else {}),
         },
+    )
+    return None, row, entry
+
+
+def save(session: Session, principal: Principal, checked: Checked) -> tuple[Declaration, bool]:
+    """Decide the lane and store; call inside `write_lock()` and commit before leaving it, so the
+    next declaration's split-shipment history includes this one. A client reference already
+    stored returns that declaration (and False) and writes nothing."""
+    audit.hold_head(session)  # PostgreSQL: the checks below then see every earlier declaration
+    existing_id, row, entry = stage(session, principal, checked)
+    if existing_id is not None:
+        return session.get_one(Declaration, existing_id), False
+    assert row is not None and entry is not None
+    audit.record(
+        session,
+        entry.principal,
+        entry.action,
+        entry.entity_type,
+        entry.entity_id,
+        country=entry.country,
+        organisation_id=entry.organisation_id,
+        after=entry.after,
     )
     return row, True
 
@@ -345,11 +368,15 @@ def submit(
         if existing is None:
             raise
         return existing, False
+    if commit:
+        # Committed requests go through the group writer: those arriving together share one
+        # transaction (declaration_group.py). As before, the checks' reads and the write share the
+        # session's transaction (no new one: ending it would hand the connection back to the pool).
+        from crossborder.customs import declaration_group  # imported here: it imports this module
+
+        return declaration_group.store(session, principal, checked)
     with write_lock():
-        row, created = save(session, principal, checked)
-        if commit:
-            session.commit()
-    return row, created
+        return save(session, principal, checked)
 
 
 def get(session: Session, principal: Principal, declaration_id: int) -> Declaration:

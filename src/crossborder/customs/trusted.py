@@ -4,12 +4,26 @@ capability's verifiable credentials and the interim flag table."""
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from crossborder.customs.models import TrustedTraderFlag
 from crossborder.trust import service as trust
+
+_FLAGS = cast(Table, TrustedTraderFlag.__table__)
+# Built once: a declaration asks this, and a prepared Core statement skips per-call statement building.
+_FLAGGED = (
+    select(_FLAGS.c.id)
+    .where(
+        _FLAGS.c.destination == bindparam("destination"),
+        _FLAGS.c.business_id == bindparam("business_id"),
+        _FLAGS.c.valid_from <= bindparam("on"),
+        or_(_FLAGS.c.valid_to.is_(None), _FLAGS.c.valid_to >= bindparam("on")),
+    )
+    .limit(1)
+)
 
 
 def is_trusted_trader(session: Session, business_id: str | None, destination: str, on: date) -> bool:
@@ -19,14 +33,11 @@ def is_trusted_trader(session: Session, business_id: str | None, destination: st
         return False
     if trust.is_trusted_trader(session, business_id, destination, on):
         return True
-    found = session.execute(
-        select(TrustedTraderFlag.id).where(
-            TrustedTraderFlag.destination == destination,
-            TrustedTraderFlag.business_id == business_id,
-            TrustedTraderFlag.valid_from <= on,
-            or_(TrustedTraderFlag.valid_to.is_(None), TrustedTraderFlag.valid_to >= on),
-        )
-    ).first()
+    found = (
+        session.connection()
+        .execute(_FLAGGED, {"destination": destination, "business_id": business_id, "on": on})
+        .first()
+    )
     return found is not None
 
 

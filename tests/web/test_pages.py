@@ -103,3 +103,19 @@ def test_accept_language_weights_are_respected() -> None:
     assert negotiate(None, "en;q=0.1,vi;q=0.9") == "vi"
     assert negotiate(None, "fr,ms;q=0.5,th;q=0") == "ms"
     assert negotiate("th", "vi") == "th"
+
+
+def test_password_guessing_is_throttled_per_account(client: TestClient, db: Session) -> None:
+    from crossborder.web.pages import SIGNIN_PER_ACCOUNT
+
+    org = f.org(db, kind=OrgKind.business, country="VN")
+    user = f.user(db, organisation=org, roles=[Role.business_user])
+    token = _csrf(client)
+    for _ in range(SIGNIN_PER_ACCOUNT.hits):
+        wrong = client.post("/signin", data={"csrf_token": token, "email": user.email, "password": "wrong password!"},
+                            headers=HTML, follow_redirects=False)  # fmt: skip
+        assert wrong.status_code == 401
+    # Even the right password is refused now, until the window passes.
+    right = client.post("/signin", data={"csrf_token": token, "email": user.email.upper(), "password": f.PASSWORD},
+                        headers=HTML, follow_redirects=False)  # fmt: skip
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) >= 1 and 'id="too-many"' in right.text

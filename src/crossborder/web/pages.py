@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from crossborder.core import ratelimit
 from crossborder.core.access import service as access
 from crossborder.core.db import session_scope
 from crossborder.core.errors import Unauthorized
@@ -12,6 +13,11 @@ from crossborder.core.i18n import LANGUAGES
 from crossborder.core.settings import get_settings
 from crossborder.web.auth import SESSION_COOKIE, check_csrf
 from crossborder.web.templating import LANG_COOKIE, render
+
+# Password guessing: attempts per client address and per account in 15 minutes (platform settings;
+# generous enough for an office behind one address, far too few for a guessing run).
+SIGNIN_PER_ADDRESS = ratelimit.Limit("web.signin.address", 30, 900)
+SIGNIN_PER_ACCOUNT = ratelimit.Limit("web.signin.account", 10, 900)
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,6 +45,20 @@ async def signin(request: Request) -> Response:
     form = await request.form()
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "/")))
+    client = request.client.host if request.client else "unknown"
+    refused: ratelimit.RateLimited | None = None
+    # Counted in a transaction of its own and committed either way: a failed sign-in rolls back,
+    # its attempt must still count, and so must a refused one (hammering never resets the window).
+    with session_scope() as session:
+        try:
+            ratelimit.hit(session, SIGNIN_PER_ADDRESS, client)
+            ratelimit.hit(session, SIGNIN_PER_ACCOUNT, email.strip().lower())
+        except ratelimit.RateLimited as exc:
+            refused = exc
+    if refused is not None:
+        page = render(request, "signin.html", status_code=429, next=target, error="too_many", email=email)
+        page.headers["Retry-After"] = str(refused.retry_after)
+        return page
     try:
         with session_scope() as session:
             user = access.authenticate_password(session, email, password)

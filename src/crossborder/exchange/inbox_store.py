@@ -1,21 +1,15 @@
 """Storing what the inbox answered: message, document, receipt and audit entry, all or nothing.
 
-Requests arriving together are written together ("group commit"): each request queues its rows,
-then takes the database write lock; whoever gets it first writes every queued message in one
-transaction and wakes their owners, who find theirs stored and leave. On SQLite one writer at a
-time is the rule anyway, so this costs no concurrency; it saves a commit and a lock hand-over per
-message, and the waiters sleep on the lock instead of each re-taking the GIL for every statement.
-
-If the group's transaction fails (a repeated message id, or anything else), it is rolled back and
-each message is written again in a transaction of its own, so every message gets its own outcome:
-stored once, or its own error (the caller turns a unique violation into the first receipt)."""
+Requests arriving together are written together (core/group_commit.py): one transaction for the
+group; if it fails (a repeated message id, or anything else), each message is written again on its
+own, so every message gets its own outcome: stored once, or its own error (the caller turns a
+unique violation into the first receipt)."""
 
 from __future__ import annotations
 
 import hashlib
-import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -24,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.audit import service as audit
-from crossborder.core.db import write_lock
+from crossborder.core.group_commit import GroupItem, GroupWriter
 from crossborder.documents import service as documents
 from crossborder.documents.models import StoredDocument
 from crossborder.documents.validate import document_types
@@ -38,7 +32,7 @@ MAX_GROUP = 64  # messages per transaction: bounds how long one writer holds the
 
 
 @dataclass(eq=False)
-class Pending:
+class Pending(GroupItem):
     """One message to store, and (once written) its outcome."""
 
     principal: Principal
@@ -49,9 +43,6 @@ class Pending:
     signed: str
     received: datetime
     country: str
-    error: BaseException | None = None
-    stored: bool = False
-    written: threading.Event = field(default_factory=threading.Event)
 
     def row(self) -> dict[str, Any]:
         return {
@@ -123,72 +114,4 @@ def _write(session: Session, group: list[Pending]) -> None:
         )
 
 
-def _commit_each(session: Session, group: list[Pending]) -> None:
-    """One transaction per message; each message's outcome (None or its error) is set on it."""
-    for p in group:
-        try:
-            _write(session, [p])
-            session.commit()
-            p.stored = True
-        except BaseException as exc:  # its own outcome; the others go on
-            session.rollback()
-            p.error = exc
-
-
-class GroupWriter:
-    def __init__(self) -> None:
-        self._queued: list[Pending] = []
-        self._guard = threading.Lock()
-
-    def store_all(self, session: Session, items: list[Pending]) -> None:
-        """Store ITEMS (with whatever else is queued); afterwards each has `error` None (stored) or
-        its own error. SESSION must have no transaction open: if this thread writes, it is in SESSION."""
-        with self._guard:
-            self._queued.extend(items)
-        try:
-            for item in items:
-                self._await(session, item)
-        except BaseException:
-            # The write lock could not be taken (or the thread was interrupted): what is still queued
-            # of ITEMS leaves with the error, rather than be stored for a request that failed.
-            with self._guard:
-                self._queued = [q for q in self._queued if not any(q is i for i in items)]
-            raise
-
-    def _await(self, session: Session, item: Pending) -> None:
-        while not item.written.is_set():
-            with write_lock():
-                with self._guard:
-                    group, self._queued = self._queued[:MAX_GROUP], self._queued[MAX_GROUP:]
-                if group:
-                    self._store_group(session, group)
-            with self._guard:
-                queued = any(q is item for q in self._queued)  # still queued behind a full group
-            if not queued:
-                # In a group another thread is writing (on PostgreSQL, with no write lock to queue
-                # on, it may not be done yet): that writer always sets `written` when it is.
-                item.written.wait()
-
-    @staticmethod
-    def _store_group(session: Session, group: list[Pending]) -> None:
-        try:
-            try:
-                _write(session, group)
-                session.commit()
-                for p in group:
-                    p.stored = True
-            except BaseException:
-                session.rollback()
-                if len(group) == 1:
-                    raise
-                _commit_each(session, group)
-        except BaseException as exc:
-            for p in group:
-                if not p.stored and p.error is None:
-                    p.error = exc
-        finally:
-            for p in group:  # never leave an owner waiting, whatever happened
-                p.written.set()
-
-
-writer = GroupWriter()
+writer: GroupWriter[Pending] = GroupWriter(_write, MAX_GROUP)

@@ -22,6 +22,7 @@ KIND_FOR_ROLE: dict[Role, OrgKind] = {
     Role.trust_operator: OrgKind.trust_mark_operator,
     Role.trust_auditor: OrgKind.trust_mark_operator,
     Role.secretariat: OrgKind.accec_secretariat,
+    Role.focal_point: OrgKind.ecommerce_focal_point,
     Role.business_user: OrgKind.business,
     Role.platform_operator: OrgKind.platform,
     Role.logistics_operator: OrgKind.logistics_operator,

@@ -10,6 +10,7 @@ from crossborder.customs.api import router as customs_router
 from crossborder.customs.prearrival_api import router as prearrival_router
 from crossborder.documents.api import router as documents_router
 from crossborder.exchange.api import router as exchange_router
+from crossborder.monitoring.api import router as monitoring_router
 from crossborder.redress.api import router as redress_router
 from crossborder.redress.incidents_api import router as redress_incidents_router
 from crossborder.reference.api import router as reference_router
@@ -32,3 +33,4 @@ api_router.include_router(trust_applications_router)
 api_router.include_router(trust_flags_router)
 api_router.include_router(redress_incidents_router)
 api_router.include_router(redress_router)
+api_router.include_router(monitoring_router)

@@ -13,6 +13,7 @@ from crossborder.customs.prearrival_cli import app as prearrival_app
 from crossborder.demo.cli import app as demo_app
 from crossborder.documents.cli import app as documents_app
 from crossborder.exchange.cli import app as exchange_app
+from crossborder.monitoring.cli import app as monitoring_app
 from crossborder.redress.cli import app as redress_app
 from crossborder.redress.cli import mail_app
 from crossborder.reference.cli import app as reference_app
@@ -33,6 +34,7 @@ app.add_typer(documents_app, name="documents")
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(redress_app, name="redress")
 app.add_typer(mail_app, name="mail")
+app.add_typer(monitoring_app, name="monitoring")
 
 
 @app.command()

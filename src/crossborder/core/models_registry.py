@@ -11,6 +11,10 @@ from crossborder.customs import models as _customs  # noqa: F401
 from crossborder.customs import prearrival as _prearrival  # noqa: F401
 from crossborder.documents import models as _documents  # noqa: F401
 from crossborder.exchange import models as _exchange  # noqa: F401
+from crossborder.monitoring import kpi_models as _monitoring_kpis  # noqa: F401
+from crossborder.monitoring import law_models as _monitoring_laws  # noqa: F401
+from crossborder.monitoring import survey_models as _monitoring_survey  # noqa: F401
+from crossborder.monitoring import tracking_models as _monitoring_tracking  # noqa: F401
 from crossborder.redress import incident_models as _redress_incidents  # noqa: F401
 from crossborder.redress import models as _redress  # noqa: F401
 from crossborder.trust import application_models as _trust_applications  # noqa: F401

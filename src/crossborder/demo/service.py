@@ -145,6 +145,9 @@ def seed(session: Session) -> int:
             operator,
             [Role.trust_operator, Role.trust_auditor],
         )
+        ministry = _org(session, f"{country.name} e-commerce focal point", OrgKind.ecommerce_focal_point, code)
+        added += _user(session, f"focal.{lower}@demo.crossborder.asia", f"ACCEC focal point ({code})", ministry,
+                       [Role.focal_point])  # fmt: skip
     if "VN" in get_registry().member_states():
         linh = _org(session, "Linh Batik (Hanoi)", OrgKind.business, "VN")
         added += _user(session, "linh@demo.crossborder.asia", "Linh", linh, [Role.business_user])

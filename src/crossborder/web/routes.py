@@ -12,6 +12,13 @@ from crossborder.web.customs_calculator import router as customs_calculator_rout
 from crossborder.web.customs_declarations import router as customs_declarations_router
 from crossborder.web.documents_pages import router as documents_router
 from crossborder.web.exchange_pages import router as exchange_router
+from crossborder.web.monitoring_hub import router as monitoring_hub_router
+from crossborder.web.monitoring_indices import router as monitoring_indices_router
+from crossborder.web.monitoring_kpi import router as monitoring_kpi_router
+from crossborder.web.monitoring_laws import router as monitoring_laws_router
+from crossborder.web.monitoring_reports import router as monitoring_reports_router
+from crossborder.web.monitoring_survey import router as monitoring_survey_router
+from crossborder.web.monitoring_tracking import router as monitoring_tracking_router
 from crossborder.web.pages import router as shell_router
 from crossborder.web.redress_cases import router as redress_cases_router
 from crossborder.web.redress_dashboard import router as redress_dashboard_router
@@ -44,3 +51,10 @@ web_router.include_router(redress_file_router)
 web_router.include_router(redress_cases_router)
 web_router.include_router(redress_dashboard_router)
 web_router.include_router(redress_incidents_router)
+web_router.include_router(monitoring_hub_router)
+web_router.include_router(monitoring_tracking_router)
+web_router.include_router(monitoring_kpi_router)
+web_router.include_router(monitoring_laws_router)
+web_router.include_router(monitoring_survey_router)
+web_router.include_router(monitoring_indices_router)
+web_router.include_router(monitoring_reports_router)

@@ -17,6 +17,9 @@ class OrgKind(StrEnum):
     consumer_protection_authority = "consumer_protection_authority"
     trust_mark_operator = "trust_mark_operator"
     accec_secretariat = "accec_secretariat"
+    # The member state's ACCEC focal point (the ministry for e-commerce): reports its national plans,
+    # activity status and KPI figures to the secretariat.
+    ecommerce_focal_point = "ecommerce_focal_point"
     business = "business"
     platform = "platform"
     logistics_operator = "logistics_operator"
@@ -29,6 +32,7 @@ class Role(StrEnum):
     trust_operator = "trust_operator"
     trust_auditor = "trust_auditor"
     secretariat = "secretariat"
+    focal_point = "focal_point"
     business_user = "business_user"
     platform_operator = "platform_operator"
     logistics_operator = "logistics_operator"
@@ -48,6 +52,7 @@ ROLE_SCOPE: dict[Role, Scope] = {
     Role.trust_operator: Scope.country,
     Role.trust_auditor: Scope.country,
     Role.secretariat: Scope.country,
+    Role.focal_point: Scope.country,
     Role.business_user: Scope.organisation,
     Role.platform_operator: Scope.organisation,
     Role.logistics_operator: Scope.organisation,
@@ -60,6 +65,7 @@ ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
     OrgKind.consumer_protection_authority: frozenset({Role.admin, Role.consumer_protection_officer}),
     OrgKind.trust_mark_operator: frozenset({Role.admin, Role.trust_operator, Role.trust_auditor}),
     OrgKind.accec_secretariat: frozenset({Role.admin, Role.secretariat}),
+    OrgKind.ecommerce_focal_point: frozenset({Role.admin, Role.focal_point}),
     OrgKind.business: frozenset({Role.business_user}),
     OrgKind.platform: frozenset({Role.platform_operator}),
     OrgKind.logistics_operator: frozenset({Role.logistics_operator}),
@@ -84,6 +90,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.trust_operator: _AUTHORITY_READ,
     Role.trust_auditor: frozenset({Permission.org_read}),
     Role.secretariat: _AUTHORITY_READ,
+    Role.focal_point: _AUTHORITY_READ,
     Role.business_user: frozenset({Permission.org_read, Permission.user_read, Permission.apikey_manage}),
     Role.platform_operator: frozenset({Permission.org_read, Permission.user_read, Permission.apikey_manage}),
     Role.logistics_operator: frozenset({Permission.org_read, Permission.user_read, Permission.apikey_manage}),

@@ -1,0 +1,3 @@
+"""Tables for monitoring: KPI definitions and measurements."""
+
+from __future__ import annotations

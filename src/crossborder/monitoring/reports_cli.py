@@ -1,0 +1,7 @@
+"""Monitoring commands: reports."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="reports", no_args_is_help=True)

@@ -1,0 +1,7 @@
+"""Monitoring API: survey."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/monitoring", tags=["monitoring"])

@@ -1,0 +1,3 @@
+"""Tables for monitoring: activity status tracking and plan versions."""
+
+from __future__ import annotations

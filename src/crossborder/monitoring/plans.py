@@ -461,12 +461,35 @@ def _open(folder: Path | None, name: str) -> PlanFile:
     return PlanFile(folder / name, str(folder / name))
 
 
+class _Parsed(PlanFile):
+    """A plan document already parsed (a stored version's JSON), read by the same rules as a file."""
+
+    def __init__(self, raw: Any, shown: str) -> None:
+        self.shown = shown
+        self.root = self.mapping(raw, "", required={}, optional={})
+
+
 @lru_cache(maxsize=4)
 def load_plans(folder: Path | None = None) -> Plans:
     """The three plan files of `folder` (default: the shipped data), validated. Cached per folder."""
-    wp_meta, workstreams, topics = _work_plan(_open(folder, "work_plan.yaml"))
-    prog_meta, areas = _work_programme(_open(folder, "work_programme.yaml"))
-    fw_file = _open(folder, "frameworks.yaml")
+    return _build(
+        _open(folder, "work_plan.yaml"), _open(folder, "work_programme.yaml"), _open(folder, "frameworks.yaml")
+    )
+
+
+def plans_from_documents(work_plan: Any, work_programme: Any, frameworks: Any, *, shown: str = "version") -> Plans:
+    """The three documents as already-parsed mappings (dates as date or YYYY-MM-DD), validated exactly
+    as the files are; a complaint names `shown` and the document (e.g. "version work_plan")."""
+    return _build(
+        _Parsed(work_plan, f"{shown} work_plan"),
+        _Parsed(work_programme, f"{shown} work_programme"),
+        _Parsed(frameworks, f"{shown} frameworks"),
+    )
+
+
+def _build(wp_file: PlanFile, prog_file: PlanFile, fw_file: PlanFile) -> Plans:
+    wp_meta, workstreams, topics = _work_plan(wp_file)
+    prog_meta, areas = _work_programme(prog_file)
     fw_meta, frameworks, rows, mappings = _frameworks(fw_file, topics)
     return Plans(
         wp_meta, workstreams, topics, prog_meta, areas, fw_meta, frameworks, rows, mappings, _business_council(fw_file)

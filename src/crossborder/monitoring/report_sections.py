@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-from sqlalchemy.orm import Session
-
-from crossborder.core.access.principal import Principal
-from crossborder.monitoring.plans import Plans
+from crossborder.monitoring import report_laws
+from crossborder.monitoring.report_context import Context
 from crossborder.monitoring.report_model import Section
 
-
-@dataclass(frozen=True)
-class Context:
-    session: Session
-    principal: Principal
-    countries: tuple[str, ...]
-    year: int
-    baseline_year: int
-    as_of: date
-    plans: Plans
+__all__ = ["Context", "final", "midterm", "sources", "stocktake"]
 
 
 def stocktake(ctx: Context) -> list[Section]:
-    return []
+    return [report_laws.coverage_section(ctx)]
 
 
 def midterm(ctx: Context) -> list[Section]:
-    return []
+    return [report_laws.coverage_section(ctx)]
 
 
 def final(ctx: Context) -> list[Section]:
-    return []
+    return [report_laws.baseline_vs_end(ctx), report_laws.coverage_section(ctx)]
 
 
 def sources(ctx: Context) -> tuple[str, ...]:

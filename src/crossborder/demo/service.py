@@ -12,6 +12,7 @@ from crossborder.core.access import service as access
 from crossborder.core.access.models import Organisation, User
 from crossborder.core.access.principal import SYSTEM
 from crossborder.core.access.roles import REGIONAL, OrgKind, Role
+from crossborder.monitoring import demo as monitoring_demo
 from crossborder.reference import get_registry
 
 DEMO_PASSWORD = "crossborder-demo"  # noqa: S105 - documented demo credential, see module docstring
@@ -162,4 +163,5 @@ def seed(session: Session) -> int:
         added += _user(session, "neutral.my@demo.crossborder.asia", "Neutral (MY)", cpa,
                        [Role.consumer_protection_officer])  # fmt: skip
     seed_customs_data(session)
+    monitoring_demo.seed(session)  # last: its KPIs are computed from the records above
     return added

@@ -4,6 +4,7 @@ script shows). Charts are the page's SVG drawn as vectors."""
 from __future__ import annotations
 
 import io
+import re
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -15,12 +16,26 @@ from crossborder.monitoring.report_model import Report, Table
 _HEADING = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
 
 
+_COMPLEX = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")  # Thai, Lao, Myanmar, Khmer
+
+
+def _needs_shaping(report: Report) -> bool:
+    texts = [report.title, report.scope, *report.sources]
+    for section in report.sections:
+        texts += [section.title, *section.paragraphs]
+        for table in section.tables:
+            texts += [table.caption, table.note or "", *table.columns, *(cell for row in table.rows for cell in row)]
+    return any(_COMPLEX.search(text) for text in texts)
+
+
 def _pdf(report: Report) -> FPDF:
     pdf = FPDF(orientation="portrait", format="A4")
     for (family, style), path in font_files().items():
         pdf.add_font(family, style, str(path))
     pdf.set_fallback_fonts([f for f in FAMILIES if f != "noto"])
-    pdf.set_text_shaping(True)
+    # HarfBuzz shaping is what Thai, Lao, Khmer and Burmese need, and it costs about ten times the
+    # layout time; Latin script (Vietnamese included, precomposed) renders the same without it.
+    pdf.set_text_shaping(_needs_shaping(report))
     pdf.set_title(f"{report.title} ({report.period})")
     pdf.set_subject(report.kind.value)
     pdf.set_creator("crossborder")

@@ -131,7 +131,7 @@ def readable(principal: Principal, country: str | None) -> None:
         raise NotFound(f"no member state {country!r}") from None
 
 
-def _rows(session: Session, countries: Iterable[str | None]) -> list[ActivityStatus]:
+def _rows(session: Session, countries: Iterable[str | None], on: date | None = None) -> list[ActivityStatus]:
     wanted = list(countries)
     named = [c for c in wanted if c is not None]
     conditions = [ActivityStatus.country.in_(named)] if named else []
@@ -140,13 +140,17 @@ def _rows(session: Session, countries: Iterable[str | None]) -> list[ActivitySta
     if not conditions:
         return []
     order = (ActivityStatus.as_of, ActivityStatus.created_at, ActivityStatus.id)
-    return list(session.execute(select(ActivityStatus).where(or_(*conditions)).order_by(*order)).scalars())
+    query = select(ActivityStatus).where(or_(*conditions)).order_by(*order)
+    if on is not None:  # the status as it stood that day (a report's last day)
+        query = query.where(ActivityStatus.as_of <= on)
+    return list(session.execute(query).scalars())
 
 
-def current(session: Session, countries: Iterable[str | None]) -> dict[Key, ActivityStatus]:
-    """The current report of every (activity, country) that has one, for the given countries (None = overall)."""
+def current(session: Session, countries: Iterable[str | None], on: date | None = None) -> dict[Key, ActivityStatus]:
+    """The current report of every (activity, country) that has one, for the given countries (None = overall);
+    with `on`, the report current on that day."""
     latest: dict[Key, ActivityStatus] = {}
-    for row in _rows(session, countries):  # ordered by as_of, then recorded: the last one wins
+    for row in _rows(session, countries, on):  # ordered by as_of, then recorded: the last one wins
         latest[Key(row.activity_id, row.country)] = row
     return latest
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -114,9 +115,9 @@ def progress(plans: Plans, statuses: Mapping[str, str], country: str | None = No
     return Progress(country, topics, workstreams, overall, weights)
 
 
-def statuses_of(session: Session, country: str | None) -> dict[str, str]:
-    """Activity id -> current status, overall (None) or of one member state."""
-    return {k.activity_id: row.status for k, row in tracking.current(session, [country]).items()}
+def statuses_of(session: Session, country: str | None, on: date | None = None) -> dict[str, str]:
+    """Activity id -> current status (or the status on day `on`), overall (None) or of one member state."""
+    return {k.activity_id: row.status for k, row in tracking.current(session, [country], on).items()}
 
 
 def progress_for(session: Session, principal: Principal, country: str | None = None) -> Progress:

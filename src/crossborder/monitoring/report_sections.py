@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from crossborder.monitoring import report_indices, report_laws, report_tracking
+from crossborder.monitoring import report_indices, report_kpis, report_laws, report_tracking
 from crossborder.monitoring.report_context import Context
 from crossborder.monitoring.report_model import Section
 
@@ -16,7 +16,7 @@ __all__ = ["Context", "final", "midterm", "sources", "stocktake"]
 
 
 def _common(ctx: Context) -> list[Section]:
-    return [report_laws.coverage_section(ctx), report_indices.section(ctx)]
+    return [report_kpis.section(ctx), report_laws.coverage_section(ctx), report_indices.section(ctx)]
 
 
 def stocktake(ctx: Context) -> list[Section]:
@@ -44,5 +44,7 @@ def sources(ctx: Context) -> tuple[str, ...]:
         "Activity status: reports by the member states' focal points and the secretariat (monitoring tracking).",
         "Coverage: national plans under the Laws Reporting Scheme; 2021 baseline: the Mapping Study as the "
         "Work Plan quotes it (monitoring/data/mapping_study_2021.yaml).",
+        "KPIs: definitions in monitoring/data/kpis.yaml; each figure names its source (platform records or a "
+        "member state's report).",
         "Indices: definitions in monitoring/data/indices/; values from the data file each table names.",
     )

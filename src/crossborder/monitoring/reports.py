@@ -54,8 +54,9 @@ def build(session: Session, principal: Principal, kind: ReportKind, year: int | 
     chosen = check_year(kind, year)
     countries = visible_countries(principal, list(get_registry().member_states()))
     scope = "ASEAN" if principal.is_regional else ", ".join(countries)
+    last_day = min(date(chosen, 12, 31), utcnow().date())
     ctx = parts.Context(session=session, principal=principal, countries=tuple(countries), year=chosen,
-                        baseline_year=BASELINE_YEAR, as_of=min(date(chosen, 12, 31), utcnow().date()), plans=load_plans())  # fmt: skip
+                        baseline_year=BASELINE_YEAR, as_of=last_day, plans=load_plans())  # fmt: skip
     if kind is ReportKind.stocktake:
         sections = parts.stocktake(ctx)
         period = str(chosen)

@@ -134,3 +134,15 @@ def test_index_definition_through_the_api_shows_rules_and_gaps(client: TestClien
     body = client.get("/api/v1/monitoring/indices/acei", headers=_key(db)).json()
     assert body["weights_must_sum_to"] == "1" and body["missing"]["policy"] == "exclude"
     assert len(body["sub_indices"][0]["indicators"]) == 27 and body["gaps"]
+
+
+def test_the_page_recomputes_from_platform_records_on_request(client: TestClient, db: Session) -> None:
+    org = f.org(db, kind=f.KIND_FOR_ROLE[Role.secretariat], country="ASEAN")
+    f.user(db, organisation=org, roles=[Role.secretariat], email="accec@example.org")
+    sign_in(client, "accec@example.org")
+    page = client.get("/monitoring/indices/digital_integration?data=platform&cycle=2024", headers=HTML)
+    assert page.status_code == 200
+    assert "this platform&#39;s records" in page.text and "synthetic sample" not in page.text
+    assert "not computed" in page.text  # an empty platform: no index, said so, never a 0
+    acei = client.get("/monitoring/indices/acei?data=platform", headers=HTML)  # nothing measured here for ACEI
+    assert "synthetic sample" in acei.text and 'id="data-choice"' not in acei.text

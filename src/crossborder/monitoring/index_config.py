@@ -35,6 +35,7 @@ class Indicator:
     unit: str
     source: str
     defined_by: str
+    platform: tuple[str, str] | None = None  # (kind, key) this platform measures: index_platform.py
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,22 @@ def _indicator(r: _Reader, raw: Any, path: str, sub: str, weight: Decimal, metho
         code=r.text(raw, "code", path), name=r.text(raw, "name", path), sub_index=sub,
         direction=r.choice(raw, "direction", path, DIRECTIONS, "higher"), weight=weight, target=target,
         bounds=bounds, unit=str(raw.get("unit", "")), source=r.text(raw, "source", path),
-        defined_by=r.text(raw, "defined_by", path),
+        defined_by=r.text(raw, "defined_by", path), platform=_platform(r, raw.get("platform"), f"{path}.platform"),
     )  # fmt: skip
+
+
+PLATFORM_KINDS = ("kpi", "laws_topic", "tracking")
+
+
+def _platform(r: _Reader, raw: Any, path: str) -> tuple[str, str] | None:
+    """`platform: {kpi: CODE}`, `{laws_topic: B.1}` or `{tracking: implementation}`; checked against the
+    KPI definitions and the Work Plan where the values are computed (index_platform.py)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in PLATFORM_KINDS:
+        raise r.fail(path, f"must be one of {{{', '.join(f'{k}: …' for k in PLATFORM_KINDS)}}}, found {raw!r}")
+    kind, key = next(iter(raw.items()))
+    return str(kind), str(key)
 
 
 def parse_config(content: bytes, file: str) -> IndexConfig:

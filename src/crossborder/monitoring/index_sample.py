@@ -17,7 +17,7 @@ LABEL = "synthetic sample data, not official figures"
 SEED = 20201  # fixed, so the shipped sample files are reproducible
 MISSING_SHARE = 0.03  # a few missing values, so the treatment list has something to show
 SAMPLE_CYCLES = {"acei": ("2020", "2022", "2024"), "digital_integration": ("2021", "2022", "2023", "2024")}
-_RANGES = {"percent": (5.0, 95.0), "hours": (2.0, 72.0), "days": (7.0, 90.0)}
+_RANGES = {"percent": (5.0, 95.0), "hours": (2.0, 72.0), "minutes": (30.0, 4320.0), "days": (7.0, 90.0)}
 
 
 def _range(ind: Indicator) -> tuple[float, float]:

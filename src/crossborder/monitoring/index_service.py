@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from crossborder.core.errors import NotFound, ReferenceDataError
 from crossborder.monitoring.index_config import INDICES_DIR, IndexConfig, index_codes, load_config
 from crossborder.monitoring.index_data import IndexData, parse_csv
 from crossborder.monitoring.index_engine import IndexResult, compute
+from crossborder.monitoring.index_platform import platform_data
 from crossborder.monitoring.index_sample import LABEL
 from crossborder.monitoring.index_sensitivity import Sensitivity, analyse
 from crossborder.reference.service import member_states
@@ -126,3 +129,18 @@ def sensitivity_json(s: Sensitivity) -> dict[str, Any]:
 def dumps(document: dict[str, Any]) -> str:
     """Canonical JSON: the same document gives the same bytes."""
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+PLATFORM_LABEL = "this platform's records (KPIs, Laws Reporting Scheme, tracking); other indicators missing"
+
+
+def uses_platform(cfg: IndexConfig) -> bool:
+    return any(i.platform is not None for i in cfg.indicators)
+
+
+def compute_platform(session: Session, code: str, years: list[int]) -> Computed:
+    """The index on values read from this platform's records, one cycle per calendar year."""
+    cfg = config(code)
+    data = platform_data(session, cfg, years, member_states())
+    digest = hashlib.sha256(f"{cfg.digest}:{data.digest}".encode()).hexdigest()
+    return Computed(cfg, data, compute(cfg, data), digest, PLATFORM_LABEL)

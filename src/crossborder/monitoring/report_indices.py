@@ -20,6 +20,8 @@ def _cycle_year(cycle: str) -> int | None:
 def section(ctx: Context) -> Section:
     tables, charts, paragraphs = [], [], []
     for cfg in index_service.all_configs():
+        if index_service.uses_platform(cfg):
+            tables.append(_platform_table(ctx, cfg.code))
         computed = index_service.compute_sample(cfg.code)
         cycles = [c for c in computed.result.cycles if (_cycle_year(c.cycle) or 0) <= ctx.year]
         if not cycles:
@@ -47,3 +49,24 @@ def section(ctx: Context) -> Section:
         paragraphs.append(f"{cfg.name}: {cfg.normalisation} normalisation, {' / '.join(computed.result.aggregation)} "
                           f"aggregation (sub-indices / index); {len(cycles)} cycle(s) up to {ctx.year}.")  # fmt: skip
     return Section("indices", "Composite indices", tuple(paragraphs), tuple(tables), tuple(charts))
+
+
+def _platform_table(ctx: Context, code: str) -> Table:
+    """The index recomputed from this platform's records for the report's year."""
+    computed = index_service.compute_platform(ctx.session, code, list(range(ctx.baseline_year, ctx.year + 1)))
+    cycle = computed.result.cycle(str(ctx.year))
+    scores = {s.state: s for s in cycle.states} if cycle else {}
+    rows = []
+    for state in ctx.countries:
+        score = scores.get(state)
+        done = 0 if score is None else sum(v is not None for v in score.sub_indices.values())
+        total = len(computed.config.sub_indices)
+        shown = "-" if score is None or score.index is None else str(score.index)
+        rows.append((state, shown, f"{done} of {total}"))
+    treated = Counter(t.kind for t in computed.result.treatments if t.cycle == str(ctx.year))
+    note = f"Data: {computed.data_label}. Digest {computed.digest[:16]}."
+    if treated:
+        note += " Treatments: " + ", ".join(f"{k} {n}" for k, n in sorted(treated.items())) + "."
+    name = computed.config.name
+    return Table(f"{name}, {ctx.year}, from this platform's records", ("Member state", "Index", "Sub-indices computed"),
+                 tuple(rows), note=note)  # fmt: skip

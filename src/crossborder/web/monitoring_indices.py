@@ -9,6 +9,7 @@ from decimal import Decimal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from crossborder.core.dates import utcnow
 from crossborder.core.db import get_sessionmaker
 from crossborder.monitoring import index_service as service
 from crossborder.monitoring.access import require_reader
@@ -17,6 +18,7 @@ from crossborder.web.customs import principal_of, signin_redirect
 from crossborder.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+FIRST_YEAR = 2021  # the Work Plan's baseline year
 
 
 def _signed_in_reader(request: Request) -> Response | None:
@@ -36,10 +38,16 @@ def indices_page(request: Request) -> Response:
 
 
 @router.get("/monitoring/indices/{code}")
-def index_page(request: Request, code: str, cycle: str | None = None) -> Response:
+def index_page(request: Request, code: str, cycle: str | None = None, data: str = "sample") -> Response:
     if (redirect := _signed_in_reader(request)) is not None:
         return redirect
-    computed = service.compute_sample(code)
+    cfg = service.config(code)
+    platform = data == "platform" and service.uses_platform(cfg)
+    if platform:  # recomputed from this platform's records, one cycle per calendar year
+        with get_sessionmaker()() as session:
+            computed = service.compute_platform(session, code, list(range(FIRST_YEAR, utcnow().year + 1)))
+    else:
+        computed = service.compute_sample(code)
     result = computed.result
     cycles = [c.cycle for c in result.cycles]
     chosen = result.cycle(cycle) if cycle else result.cycles[-1]
@@ -59,5 +67,5 @@ def index_page(request: Request, code: str, cycle: str | None = None) -> Respons
                     for s in computed.config.sub_indices],
         line_series=[Series(state, values) for state, values in over.items()],
         sensitivity=service.sensitivity(computed, chosen.cycle), Series=Series, bar_chart=bar_chart,
-        line_chart=line_chart,
+        line_chart=line_chart, platform=platform, offers_platform=service.uses_platform(cfg),
     )  # fmt: skip

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from crossborder.monitoring import kpi_demo, laws_demo, tracking_demo
+from crossborder.monitoring import kpi_demo, laws_demo, survey_demo, tracking_demo
 
 
 def seed(session: Session) -> None:
     tracking_demo.seed(session)
     laws_demo.seed(session)
     kpi_demo.seed(session)
+    survey_demo.seed(session)

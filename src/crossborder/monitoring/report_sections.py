@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from crossborder.monitoring import report_indices, report_kpis, report_laws, report_tracking
+from crossborder.monitoring import report_indices, report_kpis, report_laws, report_survey, report_tracking
 from crossborder.monitoring.report_context import Context
 from crossborder.monitoring.report_model import Section
 
@@ -16,7 +16,8 @@ __all__ = ["Context", "final", "midterm", "sources", "stocktake"]
 
 
 def _common(ctx: Context) -> list[Section]:
-    return [report_kpis.section(ctx), report_laws.coverage_section(ctx), report_indices.section(ctx)]
+    return [report_kpis.section(ctx), report_laws.coverage_section(ctx), report_survey.section(ctx),
+            report_indices.section(ctx)]  # fmt: skip
 
 
 def stocktake(ctx: Context) -> list[Section]:
@@ -46,5 +47,7 @@ def sources(ctx: Context) -> tuple[str, ...]:
         "Work Plan quotes it (monitoring/data/mapping_study_2021.yaml).",
         "KPIs: definitions in monitoring/data/kpis.yaml; each figure names its source (platform records or a "
         "member state's report).",
+        "Survey: questionnaires in monitoring/data/surveys/ (wording drafted from the Work Plan's activities); "
+        "responses through single-use anonymous links.",
         "Indices: definitions in monitoring/data/indices/; values from the data file each table names.",
     )

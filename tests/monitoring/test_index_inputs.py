@@ -104,3 +104,13 @@ def test_wrong_header_and_wrong_column_count() -> None:
 def test_comments_and_byte_order_mark_are_accepted() -> None:
     content = b"\xef\xbb\xbf# synthetic sample data, not official figures\n" + csv_text(BASIC)
     assert parse_csv(content, two_indicator_config(), STATES).cycles == ["2020"]
+
+
+@pytest.mark.parametrize("huge", ["1e400", "-1e400"])
+def test_a_value_beyond_float_range_is_refused_not_scored_zero(huge: str) -> None:
+    cfg = config(definition([sub("S", [indicator("I1")])]))
+    rows = [("2020", STATES[0], "I1", huge), ("2020", STATES[1], "I1", "1"), ("2020", STATES[2], "I1", "2")]
+    with pytest.raises(ValidationFailed) as caught:
+        parse_csv(csv_text(rows), cfg, STATES)
+    [error] = caught.value.errors
+    assert (error.path, error.value) == ("row 2, column value", huge) and error.rule.startswith("must be a decimal")

@@ -104,6 +104,10 @@ def test_bad_reports_name_the_field_and_rule(client: TestClient, db: Session) ->
     assert error(source_kind="platform")[:2] == (422, "source_kind")
     assert error(source_detail="   ")[:2] == (422, "source_detail")
     assert error(country="XX")[:2] == (422, "country")
+    # beyond what the columns hold: a named error on every database, not a PostgreSQL crash
+    days = {"kpi": "mystery_shopper_delivery_days", "client_reference": "big"}
+    assert error(**days, value="10000000000000000") == (422, "value", "less than 10000000000000000")
+    assert error(**days, value="3", sample_size=2**31)[:2] == (422, "sample_size")
     assert _count(db) == 0
 
 

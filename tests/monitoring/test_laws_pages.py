@@ -64,3 +64,12 @@ def test_scope_and_secretariat_pages(client: TestClient, db: Session) -> None:
     client.cookies.clear()
     public = client.get("/monitoring/laws/public?country=MY&topic=B.1", headers=HTML)
     assert public.status_code == 200 and "Demo: Electronic Transactions Act (example)" in public.text
+
+
+def test_a_year_in_other_digits_is_a_named_error_not_a_crash(client: TestClient, db: Session) -> None:
+    _people(db)
+    sign_in(client, "sec@pages.example")
+    page = client.get("/monitoring/laws/coverage?year=\u00b2\u00b2\u00b2\u00b2", headers=HTML)  # isdigit(), not int()
+    assert page.status_code == 200  # not a number: the default year
+    survey = client.get("/monitoring/survey?year=\u00b2\u00b2\u00b2\u00b2", headers=HTML)
+    assert survey.status_code == 422 and "year" in survey.text

@@ -3,6 +3,8 @@ the public response endpoint, results scoped by member state, CSV downloads."""
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +17,8 @@ from crossborder.core.dates import utcnow
 from crossborder.monitoring.survey_models import SurveyPanelMember, SurveyResponse
 from tests import factories as f
 from tests.monitoring.survey_helpers import member_with_link, valid_answers
+
+HTML = {"accept": "text/html"}
 
 
 def _auth(key: str, **extra: str) -> dict[str, str]:
@@ -93,6 +97,38 @@ def test_expired_link_answers_410_and_its_page_says_so(client: TestClient, db: S
     _pid, token = member_with_link(db, now=utcnow() - timedelta(days=400))
     r = client.post("/api/v1/monitoring/survey/responses", json={"token": token, "answers": valid_answers()})
     assert r.status_code == 410 and "expired" in r.json()["detail"]
-    page = client.get(f"/survey/answer/{token}")
+    page = client.get(f"/survey/answer?token={token}")
     assert page.status_code == 410 and 'id="closed-expired"' in page.text
-    assert client.get("/survey/answer/not-a-token").status_code == 404
+    assert client.get("/survey/answer?token=not-a-token").status_code == 404
+    assert client.get("/survey/answer").status_code == 404
+
+
+def test_the_link_token_never_reaches_the_access_log(client: TestClient, db: Session) -> None:
+    """The access log records each request's path: the token must travel elsewhere (query, form body)."""
+    _pid, token = member_with_link(db)
+    paths: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            paths.append(str(getattr(record, "path", "")))
+
+    logger, handler = logging.getLogger("crossborder.http"), Keep()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        page = client.get(f"/survey/answer?token={token}", headers=HTML)
+        assert page.status_code == 200 and f'name="token" value="{token}"' in page.text
+        assert str(page.url).endswith("/survey/answer")  # out of the address bar, history and Referer
+        back = client.get("/survey/answer", headers=HTML)  # as after a language switch, which keeps the path only
+        assert back.status_code == 200 and 'id="survey-form"' in back.text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert csrf is not None
+        sent = client.post("/survey/answer", data={"csrf_token": csrf.group(1), "token": token, **valid_answers()},
+                           headers=HTML)  # fmt: skip
+        assert sent.status_code == 201 and 'id="thanks"' in sent.text
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert len(paths) == 4 and not any(token in p for p in paths)  # link, redirect, reload, answer
+    assert db.scalar(select(func.count()).select_from(SurveyResponse)) == 1

@@ -30,7 +30,7 @@ def test_issue_links_then_results(db: Session) -> None:
     out = runner.invoke(app, ["issue-links", "--year", "2026", "--base-url", "https://node.example"])
     assert out.exit_code == 0, out.output
     issued = json.loads(out.output)
-    assert issued["issued"] == 80 and issued["links"][0]["url"].startswith("https://node.example/survey/answer/")
+    assert issued["issued"] == 80 and issued["links"][0]["url"].startswith("https://node.example/survey/answer?token=")
     again = json.loads(runner.invoke(app, ["issue-links", "--year", "2026"]).output)
     assert again["issued"] == 0  # one link per member and year
     shown = json.loads(runner.invoke(app, ["results", "--year", "2026"]).output)

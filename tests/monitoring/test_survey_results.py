@@ -111,6 +111,28 @@ def test_results_csv_has_intervals(db: Session) -> None:
     assert change["estimate"] == "1.300"
 
 
+def test_results_csv_keeps_negative_figures_numeric(db: Session) -> None:
+    _fill(db)
+    r = results(db, SECRETARIAT, 2026, country="MY")
+    _b, changes = year_over_year(db, SECRETARIAT, 2026, country="MY")
+    rows = list(csv.DictReader(io.StringIO(results_csv(r, changes))))
+    figures = [x[k] for x in rows for k in ("estimate", "ci_low", "ci_high") if x[k]]
+    assert any(v.startswith("-") for v in figures)  # a difference's lower bound below zero
+    assert all(Decimal(v) is not None for v in figures)  # none turned into text by the formula guard
+    assert safe(Decimal("-0.25")) == Decimal("-0.25") and safe("-0.25") == "'-0.25"
+
+
+def test_large_integer_answers_are_summed_without_overflow(db: Session) -> None:
+    # 100000^2 is past a 32-bit integer: PostgreSQL refused the sum of squares of INTEGER values
+    for shipments in (100_000, 300_000, 500_000, 700_000, 900_000):
+        direct_response(db, 2026, "MY", "small", valid_answers(A2_PAPERLESS_SHIPMENTS=shipments))
+    db.commit()
+    mean = _q(results(db, SECRETARIAT, 2026, country="MY"), "A2_PAPERLESS_SHIPMENTS").mean
+    # mean 500000, s = sqrt(4e11 / 4) = 316227.766, half = 1.959964 * s / sqrt(5) = 277180.765
+    assert mean is not None and (mean.estimate, mean.low, mean.high) == (
+        Decimal("500000.000"), Decimal("222819.235"), Decimal("777180.765"))  # fmt: skip
+
+
 def test_reusing_the_years_cells_gives_the_same_changes(db: Session) -> None:
     _fill(db)
     current = results(db, SECRETARIAT, 2026, country="MY")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import REGIONAL, Role
+from crossborder.core.audit.models import AuditEntry
 from crossborder.core.dates import today
 from crossborder.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from crossborder.monitoring import tracking
@@ -82,6 +83,28 @@ def test_same_reporter_and_reference_twice_gives_the_first(db: Session) -> None:
     # Another reporter may use the same reference.
     report(db, SECRETARIAT, "th-2024-1")
     assert _count(db) == 2
+
+
+def test_a_concurrent_duplicate_is_answered_as_a_repeat(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race the ON CONFLICT insert is there for: the first look-up missed a report that a concurrent
+    request committed. The insert writes nothing; the answer is that report, not created, not audited twice."""
+    first = report(db, FOCAL_TH, "th-race")
+    audits = db.scalar(select(func.count()).select_from(AuditEntry))
+    real = tracking._by_reference
+    calls: list[str] = []
+
+    def late(session: Session, actor: str, reference: str) -> ActivityStatus | None:
+        calls.append(reference)
+        return None if len(calls) == 1 else real(session, actor, reference)
+
+    monkeypatch.setattr(tracking, "_by_reference", late)
+    row, created = tracking.report(db, FOCAL_TH, status_in(), "th-race")
+    assert (row.id, created) == (first.id, False)
+    calls.clear()
+    with pytest.raises(Conflict):  # the winner said something else
+        tracking.report(db, FOCAL_TH, status_in(status="delayed"), "th-race")
+    db.rollback()
+    assert _count(db) == 1 and db.scalar(select(func.count()).select_from(AuditEntry)) == audits
 
 
 def test_focal_point_reports_only_for_its_own_state(db: Session) -> None:

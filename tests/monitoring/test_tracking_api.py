@@ -103,3 +103,18 @@ def test_plan_amendment_through_the_api(client: TestClient, db: Session) -> None
     v2 = client.get(f"{BASE}/plan/versions/work_plan/2", headers=keys["th"]).json()
     assert v2["changed"] == {"topics[0].objectives[0].activities[0].due": 2025}
     assert client.get(f"{BASE}/plan/versions/work_plan/7", headers=keys["th"]).status_code == 404
+
+
+HUGE = "99999999999999999999"  # more than any INTEGER column holds (SQLite and PostgreSQL refuse the query)
+
+
+def test_ids_and_numbers_beyond_an_integer_column_answer_as_absent(client: TestClient, db: Session) -> None:
+    keys = _keys(db)
+    version = client.get(f"{BASE}/plan/versions/work_plan/{HUGE}", headers=keys["secretariat"])
+    assert version.status_code == 404
+    diff = client.get(f"{BASE}/plan/versions/work_plan/diff?from=1&to={HUGE}", headers=keys["secretariat"])
+    assert diff.status_code == 404
+    measurement = client.get(f"{BASE}/kpi-measurements/{HUGE}", headers=keys["secretariat"])
+    assert measurement.status_code == 404
+    plans = client.get(f"{BASE}/laws/plans?year={HUGE}", headers=keys["secretariat"])
+    assert plans.status_code == 200 and plans.json() == {"plans": []}

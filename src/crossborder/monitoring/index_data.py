@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,7 +42,9 @@ def _number(raw: str) -> Decimal | None:
         value = Decimal(raw)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    # the engine computes in floats: a value beyond their range would become inf and then NaN,
+    # a score of 0 with no word said about it
+    return value if value.is_finite() and math.isfinite(float(value)) else None
 
 
 def parse_csv(content: bytes, config: IndexConfig, member_states: Iterable[str]) -> IndexData:
@@ -87,7 +90,8 @@ def parse_csv(content: bytes, config: IndexConfig, member_states: Iterable[str])
         if raw:
             value = _number(raw)
             if value is None:
-                bad(number, "value", "must be a decimal number, or empty for a missing value", raw)
+                rule = "must be a decimal number (at most about 1e308 in size), or empty for a missing value"
+                bad(number, "value", rule, raw)
         key = (cycle, state, indicator)
         if key in first_row:
             bad(number, "indicator", f"duplicate of row {first_row[key]} (same cycle, member state, indicator)",

@@ -25,6 +25,8 @@ from crossborder.monitoring.kpi_models import KpiMeasurement, KpiMeasurementHist
 from crossborder.monitoring.kpi_schemas import ReportIn
 from crossborder.reference.service import member_states
 
+DB_INT_MAX = 2**31 - 1  # the largest value of an INTEGER column (PostgreSQL)
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -133,6 +135,9 @@ def report(session: Session, principal: Principal, body: ReportIn) -> tuple[KpiM
     if not detail:
         rule = "say where the figure comes from"
         raise ValidationFailed("source required", errors=[FieldError("source_detail", rule, body.source_detail)])
+    if body.sample_size is not None and body.sample_size > DB_INT_MAX:
+        rule = f"at most {DB_INT_MAX}"
+        raise ValidationFailed("sample too large", errors=[FieldError("sample_size", rule, body.sample_size)])
     figure = Figure(kpi.code, body.country, period, value, body.sample_size, detail)
     try:
         with session.begin_nested():
@@ -172,7 +177,8 @@ def listing(
 
 
 def get(session: Session, principal: Principal, measurement_id: int) -> KpiMeasurement:
-    row = session.get(KpiMeasurement, measurement_id)
+    # an id no INTEGER column can hold is absent (PostgreSQL would refuse the query itself)
+    row = session.get(KpiMeasurement, measurement_id) if 0 < measurement_id <= DB_INT_MAX else None
     states = visible_countries(principal, member_states())
     if row is None or (row.country != REGIONAL and row.country not in states):
         raise NotFound(f"no measurement {measurement_id}", errors=[FieldError("id", "unknown", measurement_id)])

@@ -30,6 +30,7 @@ DIRECTIONS = ("higher", "lower")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 BREAKDOWNS = ("document_type",)
 PLACES = Decimal("0.0001")
+LARGEST = Decimal(10) ** 16  # measurement values are NUMERIC(20, 4): below 10^16
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,8 @@ def check_value(kpi: Kpi, raw: Any, field: str = "value") -> Decimal:
         raise ValidationFailed(
             "value out of range", errors=[FieldError(field, f"{kpi.unit}: from {unit.low}{top}", str(value))]
         )
+    if value >= LARGEST:  # the column's precision (PostgreSQL would refuse the row, SQLite keep it)
+        raise ValidationFailed("value too large", errors=[FieldError(field, f"less than {LARGEST}", str(value))])
     if value != value.quantize(PLACES):  # the column keeps four decimals: more would be rounded silently
         raise ValidationFailed("too precise", errors=[FieldError(field, "at most 4 decimal places", str(value))])
     if unit.whole and value != value.to_integral_value():

@@ -32,6 +32,7 @@ from crossborder.monitoring.laws_schemas import PlanIn, ReviewIn
 from crossborder.reference.service import member_states
 
 ENTITY = "monitoring_law_plan"
+DB_INT_MAX = 2**31 - 1  # the largest value of an INTEGER column (PostgreSQL)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ def _drop_entries(session: Session, revision: LawPlanRevision) -> None:
 
 
 def revision_of(session: Session, plan: LawPlan, number: int) -> LawPlanRevision | None:
+    if not 0 < number <= DB_INT_MAX:  # no INTEGER column holds it (PostgreSQL would refuse the query)
+        return None
     return session.execute(
         select(LawPlanRevision).where(LawPlanRevision.plan_id == plan.id, LawPlanRevision.number == number)
     ).scalar_one_or_none()
@@ -199,6 +202,8 @@ def listing(
     if not principal.is_regional:
         query = query.where(LawPlan.country == principal.country)
     if year is not None:
+        if not -DB_INT_MAX <= year <= DB_INT_MAX:  # no plan has it (PostgreSQL would refuse the query)
+            return []
         query = query.where(LawPlan.year == year)
     if status is not None:
         query = query.where(LawPlan.status == status)

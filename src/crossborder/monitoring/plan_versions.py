@@ -32,6 +32,8 @@ AMENDABLE = ("text", "target_timeline", "due", "lead_body", "kpi", "note")
 NEW_ACTIVITY_KEYS = ("text", "rationale", "outcomes", "target_timeline", "due", "lead_body", "kpi", "note", "source")
 _parsed: dict[tuple[str, ...], Plans] = {}  # by the contents' hashes: a version never changes
 
+DB_INT_MAX = 2**31 - 1  # the largest value of an INTEGER column (PostgreSQL)
+
 
 def jsonable(value: Any) -> Any:
     """YAML's dates as YYYY-MM-DD, so a document is stored as JSON and read back by the same loader."""
@@ -77,10 +79,12 @@ def _import(session: Session, actor: str) -> list[PlanVersion]:
                 document=document, version=1, effective_from=_day(content["meta"].get("effective_from")),
                 content=content, content_sha256=digest(content), changed={},
                 change_note="Version 1: the shipped plan file", created_by=actor, created_at=utcnow(),
-            )
+            ).returning(PlanVersion.__table__.c.id)
         )  # fmt: skip
+        # RETURNING names the row this statement wrote (none when a concurrent import won): the
+        # driver's rowcount cannot tell, psycopg answers -1 for an INSERT ... RETURNING.
         row = _latest(session, document)
-        if inserted.rowcount == 1 and row is not None:  # type: ignore[attr-defined]
+        if inserted.scalar_one_or_none() is not None and row is not None:
             created.append(row)
     return created
 
@@ -130,8 +134,11 @@ def versions(session: Session, principal: Principal, document: str | None = None
 
 def get(session: Session, principal: Principal, document: str, version: int) -> PlanVersion:
     require_reader(principal)
+    document = _document(document)
+    if not 0 < version <= DB_INT_MAX:  # no INTEGER column holds it (PostgreSQL would refuse the query)
+        raise NotFound(f"no version {version} of {document}")
     row = session.execute(
-        select(PlanVersion).where(PlanVersion.document == _document(document), PlanVersion.version == version)
+        select(PlanVersion).where(PlanVersion.document == document, PlanVersion.version == version)
     ).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no version {version} of {document}")

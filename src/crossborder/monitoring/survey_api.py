@@ -95,7 +95,8 @@ def issue_links(body: LinksBody, db: DB, caller: Caller, idempotency_key: Idempo
         issued = survey_links.issue(db, caller, body.year)
         return 201, {"year": body.year, "issued": len(issued), "links": [
             {"panel_id": i.panel_id, "country": i.country, "segment": i.segment, "token": i.token,
-             "path": f"/survey/answer/{i.token}", "expires_at": i.expires_at.isoformat()} for i in issued]}  # fmt: skip
+             "path": f"/survey/answer?token={i.token}",  # the query, not the path: paths are logged
+             "expires_at": i.expires_at.isoformat()} for i in issued]}  # fmt: skip
 
     def without_tokens(out: dict[str, Any]) -> dict[str, Any]:
         return {**out, "links": [{k: v for k, v in x.items() if k not in ("token", "path")} for x in out["links"]]}

@@ -50,7 +50,7 @@ def issue_links(year: YearOption, base_url: Annotated[str, typer.Option("--base-
         issued = survey_links.issue(session, CLI, year)
     print_json({"year": year, "issued": len(issued), "links": [
         {"panel_id": i.panel_id, "country": i.country, "segment": i.segment,
-         "url": f"{base_url.rstrip('/')}/survey/answer/{i.token}", "expires_at": i.expires_at.isoformat()}
+         "url": f"{base_url.rstrip('/')}/survey/answer?token={i.token}", "expires_at": i.expires_at.isoformat()}
         for i in issued]})  # fmt: skip
 
 

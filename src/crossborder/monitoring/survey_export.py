@@ -8,6 +8,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +23,12 @@ from crossborder.monitoring.survey_results import Change, Results
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe(value: Any) -> str:
+def safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe. Numbers the export
+    computed itself (a negative difference or interval bound) stay numbers: an apostrophe would turn
+    them into text that no spreadsheet or script reads as a figure."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return value
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
@@ -89,7 +89,8 @@ class Results:
 def cells(session: Session, year: int, countries: list[str] | None, multiple: Iterable[str]) -> Cells:
     """The year's answers as (code, state, segment) cells: respondents, sums and counts per option."""
     a = SurveyAnswer
-    q = select(a.code, a.country, a.segment, a.option, func.count(), func.sum(a.value), func.sum(a.value * a.value))
+    wide = cast(a.value, BigInteger)  # an INTEGER times itself overflows PostgreSQL's int4 above 46340
+    q = select(a.code, a.country, a.segment, a.option, func.count(), func.sum(a.value), func.sum(wide * wide))
     q = q.where(a.year == year)
     if countries is not None:
         q = q.where(a.country.in_(countries))

@@ -85,11 +85,13 @@ def report(
             evidence=(body.evidence or "").strip() or None, evidence_url=(body.evidence_url or "").strip() or None,
             as_of=body.as_of, reported_by=principal.actor, reporter_org_id=principal.organisation_id,
             client_reference=reference, created_at=utcnow(),
-        )
+        ).returning(ActivityStatus.__table__.c.id)
     )  # fmt: skip
+    # RETURNING, not rowcount: psycopg answers -1 for an INSERT ... RETURNING, inserted or not.
+    inserted_id = inserted.scalar_one_or_none()
     row = _by_reference(session, principal.actor, reference)
     assert row is not None  # inserted, or a concurrent winner's
-    if inserted.rowcount == 0:  # type: ignore[attr-defined]
+    if inserted_id is None:
         return _repeat(row, body), False
     audit.record(
         session, principal, "monitoring.status.report", "monitoring_activity_status", row.id,

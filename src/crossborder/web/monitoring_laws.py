@@ -60,7 +60,7 @@ def _text(raw: FormData, name: str) -> str:
 def _year(request: Request) -> int:
     raw = request.query_params.get("year", "")
     first, last = year_range()
-    year = int(raw) if raw.isdigit() else min(last - settings().years_ahead, last)
+    year = int(raw) if raw.isascii() and raw.isdigit() else min(last - settings().years_ahead, last)
     if not first <= year <= last:
         raise ValidationFailed("year out of range", errors=[FieldError("year", f"from {first} to {last}", raw)])
     return year
@@ -225,7 +225,7 @@ async def review_plan(request: Request, reference: str) -> Response:
             number = _text(raw, "revision")
             body = ReviewIn(
                 decision=_text(raw, "decision"),
-                revision=int(number) if number.isdigit() and int(number) > 0 else 1,
+                revision=int(number) if number.isascii() and number.isdigit() and int(number) > 0 else 1,
                 comment=_text(raw, "comment") or None,
                 entry_comments=comments,
             )

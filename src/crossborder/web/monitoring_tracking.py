@@ -165,7 +165,7 @@ def versions_page(request: Request) -> Response:
         rows = plan_versions.versions(session, principal, "work_plan")
         changes, pair = None, None
         old, new = request.query_params.get("from", ""), request.query_params.get("to", "")
-        if old.isdigit() and new.isdigit():
+        if old.isascii() and old.isdigit() and new.isascii() and new.isdigit():
             pair = (int(old), int(new))
             changes = diff(plan_versions.get(session, principal, "work_plan", pair[0]).content,
                            plan_versions.get(session, principal, "work_plan", pair[1]).content)  # fmt: skip

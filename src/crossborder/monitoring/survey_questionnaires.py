@@ -26,7 +26,8 @@ TYPES = ("likert_5", "yes_no", "single_choice", "multiple_choice", "integer", "t
 LIKERT = (1, 2, 3, 4, 5)
 YES_NO = ("yes", "no")
 WORDING = "drafted from the activity text"
-INT_LIMIT = 1_000_000_000  # sums of squares of 10^6 answers stay within a 64-bit integer
+# Sums of squares are BIGINT: 10^6 answers of at most 3*10^6 each give 9*10^18 < 2^63.
+INT_LIMIT = 3_000_000
 
 
 @dataclass(frozen=True)

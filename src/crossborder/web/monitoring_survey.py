@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -16,6 +16,7 @@ from crossborder.core.access.principal import Principal
 from crossborder.core.db import get_sessionmaker, session_scope, write_lock
 from crossborder.core.errors import CrossborderError, FieldError, NotFound, ValidationFailed
 from crossborder.core.files import content_disposition
+from crossborder.core.settings import get_settings
 from crossborder.monitoring import survey_answers, survey_links, survey_panel, survey_results
 from crossborder.monitoring.charts import Series, bar_chart
 from crossborder.monitoring.survey_export import responses_csv, results_csv
@@ -32,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 def _int(raw: str | None, name: str) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) != 4:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) != 4:
         raise ValidationFailed("bad year", errors=[FieldError(name, "must be a year like 2026", raw)])
     return int(raw)
 
@@ -62,7 +63,10 @@ def _page_data(
         ),
         "links": survey_links.counts(session, year, None if principal.is_regional else states),
     }  # fmt: skip
-    data["demo"] = bool(session.scalar(select(func.count()).where(SurveyResponse.year == year, SurveyResponse.demo)))
+    demo = select(func.count()).where(SurveyResponse.year == year, SurveyResponse.demo)
+    if not principal.is_regional:  # a member state's official learns nothing about other states' responses
+        demo = demo.where(SurveyResponse.country.in_(states))
+    data["demo"] = bool(session.scalar(demo))
     if principal.is_regional:
         data["sizes"] = survey_panel.sizes(session)
     return data
@@ -126,8 +130,21 @@ def _form(request: Request, token: str, year: int, *, status_code: int = 200, pr
                   form=questionnaire(year), problem=problem, wrong=wrong, given=given or {}, likert=LIKERT)  # fmt: skip
 
 
-@router.get("/survey/answer/{token}")
-def answer_page(request: Request, token: str) -> Response:
+# The token never travels in a path: the access log records every request's path, and a token there
+# would be a live key written to the logs. The link carries it in the query; the page moves it into an
+# HttpOnly cookie and reloads without it (out of the address bar, history and Referer), so a language
+# switch, which returns to the path, keeps the questionnaire open. The form posts it in its body.
+SURVEY_COOKIE = "cb_survey"
+
+
+@router.get("/survey/answer")
+def answer_page(request: Request, token: str = "") -> Response:
+    if token:
+        response = RedirectResponse("/survey/answer", status_code=303)
+        response.set_cookie(SURVEY_COOKIE, token[: survey_links.MAX_TOKEN + 1], httponly=True, samesite="lax",
+                            secure=get_settings().secure_cookies, path="/survey")  # fmt: skip
+        return response
+    token = request.cookies.get(SURVEY_COOKIE, "")
     with get_sessionmaker()() as session:
         try:
             opened = survey_links.open_link(session, token)
@@ -140,10 +157,12 @@ def answer_page(request: Request, token: str) -> Response:
     return _form(request, token, year)
 
 
-@router.post("/survey/answer/{token}")
-async def answer_submit(request: Request, token: str) -> Response:
+@router.post("/survey/answer")
+async def answer_submit(request: Request) -> Response:
     await check_csrf(request)
     raw = await request.form()
+    given_token = raw.get("token")
+    token = given_token if isinstance(given_token, str) else request.cookies.get(SURVEY_COOKIE, "")
     with write_lock(), session_scope() as session:
         try:
             opened = survey_links.open_link(session, token)

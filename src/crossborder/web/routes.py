@@ -16,6 +16,7 @@ from crossborder.web.monitoring_hub import router as monitoring_hub_router
 from crossborder.web.monitoring_indices import router as monitoring_indices_router
 from crossborder.web.monitoring_kpi import router as monitoring_kpi_router
 from crossborder.web.monitoring_laws import router as monitoring_laws_router
+from crossborder.web.monitoring_plan_edit import router as monitoring_plan_edit_router
 from crossborder.web.monitoring_reports import router as monitoring_reports_router
 from crossborder.web.monitoring_survey import router as monitoring_survey_router
 from crossborder.web.monitoring_tracking import router as monitoring_tracking_router
@@ -53,6 +54,7 @@ web_router.include_router(redress_dashboard_router)
 web_router.include_router(redress_incidents_router)
 web_router.include_router(monitoring_hub_router)
 web_router.include_router(monitoring_tracking_router)
+web_router.include_router(monitoring_plan_edit_router)
 web_router.include_router(monitoring_kpi_router)
 web_router.include_router(monitoring_laws_router)
 web_router.include_router(monitoring_survey_router)

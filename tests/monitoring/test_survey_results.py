@@ -139,3 +139,25 @@ def test_reusing_the_years_cells_gives_the_same_changes(db: Session) -> None:
     assert year_over_year(db, SECRETARIAT, 2026, country="MY", current=current) == year_over_year(
         db, SECRETARIAT, 2026, country="MY"
     )
+
+
+def test_a_lone_suppressed_cell_cannot_be_recovered_by_subtraction(db: Session) -> None:
+    _fill(db)  # 2026: 6 small (MY) + 1 large (VN) = 7 shown in total
+    r = results(db, SECRETARIAT, 2026)
+    by_segment = {seg: next(q for q in rows if q.code == "B3_ESIG_EQUIV") for seg, rows in r.by_segment.items()}
+    assert by_segment["large"].suppressed  # 1 respondent: under the threshold
+    # Shown, "small" would give "large" away as total minus small; so it is suppressed too.
+    assert by_segment["small"].suppressed and by_segment["small"].mean is None
+    by_state = {st: next(q for q in rows if q.code == "B3_ESIG_EQUIV") for st, rows in r.by_country.items()}
+    assert by_state["VN"].suppressed and by_state["MY"].suppressed
+    assert _q(r, "B3_ESIG_EQUIV").n == 7  # the total stays shown
+
+
+def test_two_suppressed_cells_need_no_complement(db: Session) -> None:
+    _fill(db)
+    direct_response(db, 2026, "TH", "micro", valid_answers(2026, B3_ESIG_EQUIV=4, A2_PAPERLESS_USE="yes"))
+    db.commit()
+    r = results(db, SECRETARIAT, 2026)
+    by_segment = {seg: next(q for q in rows if q.code == "B3_ESIG_EQUIV") for seg, rows in r.by_segment.items()}
+    assert by_segment["large"].suppressed and by_segment["micro"].suppressed
+    assert not by_segment["small"].suppressed and by_segment["small"].n == 6  # 8 - 6 = 2 hides who said what

@@ -7,7 +7,7 @@ cells. Cells with fewer respondents than `min_cell_n` are suppressed (disclosure
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -159,10 +159,47 @@ def results(session: Session, principal: Principal, year: int, country: str | No
     def chosen(c: str, s: str) -> bool:
         return (country is None or c == country) and (segment is None or s == segment)
 
-    by_segment = {seg: table(lambda c, s, seg=seg: chosen(c, s) and s == seg) for seg in SEGMENTS}  # type: ignore[misc]
-    by_country = {st: table(lambda c, s, st=st: chosen(c, s) and c == st) for st in states}  # type: ignore[misc]
-    return Results(year, form.version, country, segment, settings.min_cell_n, table(chosen), by_segment, by_country,
-                   found)  # fmt: skip
+    def of_segment(seg: str) -> Callable[[str, str], bool]:
+        return lambda c, s: chosen(c, s) and s == seg
+
+    def of_state(st: str) -> Callable[[str, str], bool]:
+        return lambda c, s: chosen(c, s) and c == st
+
+    seg_keep = {seg: of_segment(seg) for seg in SEGMENTS}
+    state_keep = {st: of_state(st) for st in states}
+    overall = table(chosen)
+
+    def protected(keeps: dict[str, Callable[[str, str], bool]]) -> dict[str, tuple[QuestionResult, ...]]:
+        return secondary_suppression(form.questions, overall, {k: table(keep) for k, keep in keeps.items()},
+                                     {k: {q.code: rollup(found, q.code, keep).n for q in form.questions}
+                                      for k, keep in keeps.items()})  # fmt: skip
+
+    return Results(year, form.version, country, segment, settings.min_cell_n, overall, protected(seg_keep),
+                   protected(state_keep), found)  # fmt: skip
+
+
+def _hidden(q: QuestionResult) -> QuestionResult:
+    options = tuple(OptionResult(o.code, o.label, None, None) for o in q.options)
+    return QuestionResult(q.code, q.type, q.text, q.topics, None, True, None, options)
+
+
+def secondary_suppression(
+    questions: Sequence[Question], overall: tuple[QuestionResult, ...],
+    breakdown: dict[str, tuple[QuestionResult, ...]], sizes: dict[str, dict[str, int]],
+) -> dict[str, tuple[QuestionResult, ...]]:  # fmt: skip
+    """Disclosure control by complement: where the total is shown and exactly one cell of a breakdown
+    (segments, or member states) is suppressed with respondents in it, the total minus the shown cells
+    would give it away; so the smallest shown cell is suppressed too."""
+    out = {key: list(rows) for key, rows in breakdown.items()}
+    for i, q in enumerate(questions):
+        if overall[i].suppressed:
+            continue
+        hidden = [k for k in out if out[k][i].suppressed and sizes[k][q.code] > 0]
+        shown = [k for k in out if not out[k][i].suppressed]
+        if len(hidden) == 1 and shown:
+            smallest = min(shown, key=lambda k: (sizes[k][q.code], k))
+            out[smallest][i] = _hidden(out[smallest][i])
+    return {key: tuple(rows) for key, rows in out.items()}
 
 
 def _cell_of(

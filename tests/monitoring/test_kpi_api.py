@@ -66,8 +66,11 @@ def test_a_focal_point_reports_for_its_own_state_once(client: TestClient, db: Se
     )  # fmt: skip
     assert body["source"]["kind"] == "reported" and body["source"]["detail"].startswith("MITI survey")
     assert body["source"]["sample_size"] == 180 and body["source"]["recorded_by"].startswith("apikey:")
-    again = client.post(f"{URL}/kpi-measurements", headers=my, json=_report(value="50"))  # same reference
+    again = client.post(f"{URL}/kpi-measurements", headers=my, json=_report(value="41.50"))  # same figure
     assert again.status_code == 200 and again.json()["id"] == body["id"] and again.json()["value"] == "41.5"
+    reused = client.post(f"{URL}/kpi-measurements", headers=my, json=_report(value="50"))  # another figure
+    assert reused.status_code == 409 and reused.json()["errors"][0]["path"] == "client_reference"
+    assert "41.5" in reused.json()["errors"][0]["rule"]
     keyed = {**my, "Idempotency-Key": "k-1"}
     assert client.post(f"{URL}/kpi-measurements", headers=keyed, json=_report(client_reference="r2")).status_code == 201
     clash = client.post(f"{URL}/kpi-measurements", headers=keyed, json=_report(client_reference="r3"))

@@ -18,7 +18,7 @@ from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import REGIONAL
 from crossborder.core.audit import service as audit
 from crossborder.core.dates import utcnow
-from crossborder.core.errors import FieldError, NotFound, ValidationFailed
+from crossborder.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from crossborder.monitoring import kpis
 from crossborder.monitoring.access import require_reader, require_reporter, visible_countries
 from crossborder.monitoring.kpi_models import KpiMeasurement, KpiMeasurementHistory, SourceKind
@@ -109,11 +109,40 @@ def _by_reference(session: Session, actor: str, reference: str) -> KpiMeasuremen
     return None if earlier is None else session.get(KpiMeasurement, earlier)
 
 
+def _same_figure(session: Session, actor: str, existing: KpiMeasurement, body: ReportIn) -> None:
+    """A client reference names one figure: reused for another KPI, place, period or value it is a
+    conflict (as in tracking and the laws scheme), not a silent answer with the first figure."""
+    value = existing.value
+    if existing.client_reference != body.client_reference or existing.recorded_by != actor:
+        held = session.execute(
+            select(KpiMeasurementHistory.value).where(
+                KpiMeasurementHistory.measurement_id == existing.id, KpiMeasurementHistory.recorded_by == actor,
+                KpiMeasurementHistory.client_reference == body.client_reference,
+            ).limit(1)
+        ).scalar_one_or_none()  # fmt: skip
+        value = held if held is not None else value
+    try:
+        same_value = Decimal(body.value.strip()) == value
+    except ArithmeticError:
+        same_value = False
+    if (body.kpi, body.country, body.period.strip(), same_value) != (
+        existing.kpi_code,
+        existing.country,
+        existing.period_label,
+        True,
+    ):
+        rule = (f"was used for {existing.kpi_code}, {existing.country}, {existing.period_label} = "
+                f"{figure_text(value)}; a new figure needs a new client reference")  # fmt: skip
+        raise Conflict("client reference reused", errors=[FieldError("client_reference", rule, body.client_reference)])
+
+
 def report(session: Session, principal: Principal, body: ReportIn) -> tuple[KpiMeasurement, bool]:
     """A focal point's figure for its own state (or the secretariat's, for any state or "ASEAN").
-    The same client reference again returns the first measurement (and False)."""
+    The same client reference with the same figure returns the first measurement (and False); with
+    another figure it is a Conflict."""
     existing = _by_reference(session, principal.actor, body.client_reference)
     if existing is not None:
+        _same_figure(session, principal.actor, existing, body)
         return existing, False
     kpi = kpis.get(body.kpi)
     if kpi.is_platform:

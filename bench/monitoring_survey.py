@@ -19,15 +19,16 @@ import random
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import throwaway_pg
 
 BATCH = 5_000
 
@@ -70,29 +71,8 @@ def fill(year: int, rows: int, first_id: int, seed: int) -> None:
             conn.execute(insert(SurveyAnswer), answers)
 
 
-@contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """A PostgreSQL cluster in a temporary directory, stopped and removed afterwards (as in
-    bench/redress_dashboard.py, on another port)."""
-    pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    data = Path(tempfile.mkdtemp(prefix="cb-bench-pg."))
-    shutil.chown(data, "postgres", "postgres")
-    run = ["runuser", "-u", "postgres", "--"]
-    port = "55497"
-    subprocess.run([*run, str(pgbin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-    subprocess.run([*run, str(pgbin / "pg_ctl"), "-D", str(data), "-w", "-l", str(data / "log"), "-o",
-                    f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={data} -c fsync=off "
-                    "-c shared_buffers=256MB -c work_mem=64MB", "start"],
-                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-    try:
-        subprocess.run(
-            [*run, str(pgbin / "createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", "bench"], check=True
-        )
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench"
-    finally:
-        subprocess.run([*run, str(pgbin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], stdout=subprocess.DEVNULL)
-        shutil.rmtree(data, ignore_errors=True)
+def throwaway_cluster() -> AbstractContextManager[str]:
+    return throwaway_pg.throwaway_cluster(55497, "256MB")
 
 
 def main() -> None:

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import throwaway_pg
 
 STATES = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
 CATEGORIES = ["non_delivery", "not_as_described", "counterfeit", "refund_refused", "unauthorised_charge",
@@ -49,27 +49,8 @@ CROSS JOIN LATERAL (SELECT CASE WHEN n % 5 = 0 THEN NULL
 """
 
 
-@contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    data = Path(tempfile.mkdtemp(prefix="cb-bench-pg."))
-    shutil.chown(data, "postgres", "postgres")
-    run = ["runuser", "-u", "postgres", "--"]
-    port = "55499"
-    subprocess.run([*run, str(pgbin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-    subprocess.run([*run, str(pgbin / "pg_ctl"), "-D", str(data), "-w", "-l", str(data / "log"), "-o",
-                    f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={data} -c fsync=off "
-                    "-c shared_buffers=512MB -c work_mem=64MB", "start"],
-                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-    try:
-        subprocess.run(
-            [*run, str(pgbin / "createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", "bench"], check=True
-        )
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench"
-    finally:
-        subprocess.run([*run, str(pgbin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], stdout=subprocess.DEVNULL)
-        shutil.rmtree(data, ignore_errors=True)
+def throwaway_cluster() -> AbstractContextManager[str]:
+    return throwaway_pg.throwaway_cluster(55499, "512MB")
 
 
 def measure(url: str, rows: int, repeats: int) -> None:

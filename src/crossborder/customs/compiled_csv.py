@@ -252,14 +252,12 @@ class CsvFastPath:
         consignee_key = sha256(
             " ".join(f"{consignee_name}|{consignee_address}|{destination}".lower().split()).encode()
         ).hexdigest()[:32]  # party_key(), in line
-        key = run_key(destination, consignee_key)
-        recent = lookups.recent_at(destination, consignee_key, key, risk.hours)
+        goods_value, customs_value, duty, border, sale, landed = assessed[:6]
+        recent = lookups.see(destination, consignee_key, run_key(destination, consignee_key), risk.hours, customs_value)
         watch: tuple[str, ...] = ()
         if day.watching:
             watch = lookups.watch(destination, (party_key(consignor_name, consignor_address, origin), consignee_key))
-        goods_value, customs_value, duty, border, sale, landed = assessed[:6]
         lane, rules, quiet = risk.lane(reference, customs_value, hs_code, goods_value, quantity, trusted, watch, recent)
-        lookups.remember_at(key, customs_value)
         if self.kept is not None:
             self.kept.append(
                 CompiledLine(

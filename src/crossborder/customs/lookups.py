@@ -71,12 +71,12 @@ class PreloadedLookups:
         self._trusted: dict[str, dict[str, list[tuple[date, date | None]]]] = {}
         self._recent: dict[str, dict[str, list[tuple[datetime, Decimal]]]] = {}
         self._credentialed: dict[tuple[str, date], frozenset[str]] = {}
-        # This run's parcels per (destination, consignee), compactly (integer key, value in
-        # ten-thousandths) and bounded: the split-shipment memory of a run keeps the most recent
-        # RUN_MEMORY consignees, so a manifest of any size stays within flat memory.
+        # This run's parcels per (destination, consignee) under an integer key, bounded: the
+        # split-shipment memory of a run keeps the most recent RUN_MEMORY consignees, so a
+        # manifest of any size stays within flat memory.
         # An OrderedDict, not a dict: evicting the oldest entry of a plain dict (`next(iter(d))`)
         # scans past every slot deleted before it, which made a million-line run four times slower.
-        self._run: OrderedDict[int, int | list[int]] = OrderedDict()
+        self._run: OrderedDict[int, Decimal | tuple[Decimal, ...]] = OrderedDict()
 
     def _load(self, destination: str) -> None:
         if destination in self._watch:
@@ -128,37 +128,47 @@ class PreloadedLookups:
         return bool(self._watch[destination])
 
     def recent(self, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
-        return self.recent_at(destination, consignee_key, run_key(destination, consignee_key), hours)
+        return self._stored(destination, consignee_key, hours) + self._mine(run_key(destination, consignee_key))
 
-    def recent_at(self, destination: str, consignee_key: str, key: int, hours: int) -> tuple[Decimal, ...]:
-        """`recent`, with the consignee's `run_key` already worked out (bulk callers reuse it)."""
+    def remember(self, destination: str, consignee_key: str, value: Decimal) -> None:
+        key = run_key(destination, consignee_key)
+        self._keep(key, self._mine(key), value)
+
+    def see(self, destination: str, consignee_key: str, key: int, hours: int, value: Decimal) -> tuple[Decimal, ...]:
+        """`recent`, then `remember` VALUE, in one step (`key`: the consignee's `run_key`, which
+        bulk callers work out once); the compiled path asks this once a line."""
+        stored = self._stored(destination, consignee_key, hours)
+        mine = self._mine(key)
+        self._keep(key, mine, value)
+        return stored + mine if stored else mine
+
+    def _stored(self, destination: str, consignee_key: str, hours: int) -> tuple[Decimal, ...]:
+        """The consignee's parcels stored before this run, within the window."""
         table = self._recent.get(destination)
         if table is None:
             self._load(destination)
             table = self._recent[destination]
         found = table.get(consignee_key)
-        stored: tuple[Decimal, ...] = ()
-        if found:  # most consignees have no stored parcel in the window: no clock then
-            since = utcnow() - timedelta(hours=hours)
-            stored = tuple(value for at, value in found if at >= since)
-        run = self._run.get(key)
-        if run is None:
-            return stored
-        return stored + tuple(Decimal(v).scaleb(-4) for v in (run if isinstance(run, list) else [run]))
+        if not found:  # most consignees have no stored parcel in the window: no clock then
+            return ()
+        since = utcnow() - timedelta(hours=hours)
+        return tuple(value for at, value in found if at >= since)
 
-    def remember(self, destination: str, consignee_key: str, value: Decimal) -> None:
-        self.remember_at(run_key(destination, consignee_key), value)
-
-    def remember_at(self, key: int, value: Decimal) -> None:
-        scaled = int(value.scaleb(4))  # customs values have at most 4 decimals (currency minor units)
-        run = self._run
-        found = run.get(key)
+    def _mine(self, key: int) -> tuple[Decimal, ...]:
+        """The consignee's parcels of this run, oldest first."""
+        found = self._run.get(key)
         if found is None:
-            run[key] = scaled
+            return ()
+        return found if isinstance(found, tuple) else (found,)
+
+    def _keep(self, key: int, mine: tuple[Decimal, ...], value: Decimal) -> None:
+        run = self._run
+        if not mine:
+            run[key] = value  # one parcel: the value alone (most consignees), not a tuple of one
             if len(run) > RUN_MEMORY:
                 run.popitem(last=False)  # the consignee seen longest ago
         else:
-            run[key] = [*found, scaled] if isinstance(found, list) else [found, scaled]
+            run[key] = (*mine, value)
             run.move_to_end(key)  # the order is recency
 
 

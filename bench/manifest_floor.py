@@ -7,13 +7,20 @@ says how far a target in lines/s is reachable by one CPython process here at all
 
     .venv/bin/python bench/manifest_floor.py MANIFEST.csv
 
-Prints one JSON object: {"lines": N, "seconds": S}. customs_manifest.py runs it in the same run."""
+Prints one JSON object: {"lines": N, "seconds": S}. customs_manifest.py runs it in the same run.
+
+`insert_floor(database)` is the storing side's floor: the declarations and events a persisted run
+stored, read back as plain tuples and inserted again into a fresh SQLite file with the same tables
+and indexes (WAL, synchronous=NORMAL, the bulk page cache, one transaction per 5,000 rows, as the
+checkpoints commit), by sqlite3's executemany with no other work. customs_manifest.py's persisted
+child runs it on its own database after the measured run."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
+import sqlite3
 import sys
 import tempfile
 import time
@@ -47,6 +54,42 @@ def floor(source: Path, out: Path) -> tuple[int, float]:
                 buffer.clear()
         sink.write("".join(buffer))
     return lines, time.perf_counter() - started
+
+
+def insert_floor(database: Path, batch: int = 5000) -> tuple[int, float]:
+    """(rows, seconds) to insert DATABASE's declarations and their events again (see above)."""
+    tables = ("customs_declarations", "customs_declaration_events")
+    with sqlite3.connect(database) as source:
+        page_size = source.execute("PRAGMA page_size").fetchone()[0]
+        ddl = [
+            sql
+            for (sql,) in source.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name IN (?, ?) AND sql IS NOT NULL ORDER BY type DESC", tables
+            )
+        ]
+        columns = {t: [c[1] for c in source.execute(f"PRAGMA table_info({t})") if c[1] != "id"] for t in tables}
+        data = {t: source.execute(f"SELECT {','.join(columns[t])} FROM {t} ORDER BY id").fetchall() for t in tables}
+    inserts = {
+        t: f"INSERT INTO {t} ({','.join(columns[t])}) VALUES ({','.join('?' * len(columns[t]))})" for t in tables
+    }
+    rows, events = data[tables[0]], data[tables[1]]
+    per_row = len(events) // max(len(rows), 1)
+    with tempfile.TemporaryDirectory() as folder:
+        target = sqlite3.connect(Path(folder) / "floor.sqlite3", isolation_level=None)
+        target.execute(f"PRAGMA page_size={page_size}")
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-65536", "foreign_keys=OFF"):
+            target.execute(f"PRAGMA {pragma}")
+        for sql in ddl:
+            target.execute(sql)
+        started = time.perf_counter()
+        for start in range(0, len(rows), batch):
+            target.execute("BEGIN")
+            target.executemany(inserts[tables[0]], rows[start : start + batch])
+            target.executemany(inserts[tables[1]], events[start * per_row : (start + batch) * per_row])
+            target.execute("COMMIT")
+        seconds = time.perf_counter() - started
+        target.close()
+    return len(rows), seconds
 
 
 if __name__ == "__main__":

@@ -120,6 +120,21 @@ def session_scope() -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """`session.begin_nested()` that is a savepoint on SQLite too. The sqlite3 driver begins its
+    transaction only at the first write, so a SAVEPOINT issued after reads alone would itself open
+    the transaction and its RELEASE would commit everything so far: a later failure could then no
+    longer roll back what the savepoint wrote. Beginning the transaction first keeps it one unit."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw: Any = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+    with session.begin_nested():
+        yield
+
+
 def is_postgres(engine: Engine | None = None) -> bool:
     return (engine or get_engine()).dialect.name == "postgresql"
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crossborder.core.dates import utcnow
+from crossborder.core.db import savepoint
 from crossborder.core.mail_models import MailStatus, OutgoingMail
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def enqueue(
         next_attempt_at=utcnow(),
     )
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.add(row)
     except IntegrityError:  # a concurrent request queued the same key first
         return None

@@ -18,6 +18,7 @@ from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import REGIONAL
 from crossborder.core.audit import service as audit
 from crossborder.core.dates import utcnow
+from crossborder.core.db import savepoint
 from crossborder.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from crossborder.monitoring import kpis
 from crossborder.monitoring.access import require_reader, require_reporter, visible_countries
@@ -169,7 +170,7 @@ def report(session: Session, principal: Principal, body: ReportIn) -> tuple[KpiM
         raise ValidationFailed("sample too large", errors=[FieldError("sample_size", rule, body.sample_size)])
     figure = Figure(kpi.code, body.country, period, value, body.sample_size, detail)
     try:
-        with session.begin_nested():
+        with savepoint(session):
             row, _ = store(session, principal, figure, kind, body.client_reference)
     except IntegrityError:  # the same report arrived twice at once: the first one stands
         again = _by_reference(session, principal.actor, body.client_reference)

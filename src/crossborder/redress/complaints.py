@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crossborder.core.dates import today, utcnow
+from crossborder.core.db import savepoint
 from crossborder.core.errors import FieldError, NotFound, ValidationFailed
 from crossborder.core.money import to_decimal
 from crossborder.redress import deadlines, notify, stages, timeline
@@ -144,7 +145,7 @@ def file(session: Session, body: ComplaintIn) -> tuple[RedressCase, bool]:
         due_at=deadlines.due_at(now, days, zone), created_at=now, filed_month=f"{now:%Y-%m}",
     )  # fmt: skip
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.add(case)
             session.flush()
     except IntegrityError:  # the same filing arrived twice at once: the first one stands

@@ -19,6 +19,7 @@ from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import Role
 from crossborder.core.audit import service as audit
 from crossborder.core.dates import utcnow
+from crossborder.core.db import savepoint
 from crossborder.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from crossborder.redress import incident_settings as settings
 from crossborder.redress.identifiers import normalise
@@ -130,7 +131,7 @@ def report(
     )  # fmt: skip
     session.add(row)
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.flush()
     except IntegrityError:  # a concurrent request with the same client reference won
         winner = _by_client_reference(session, principal.organisation_id, reference)

@@ -18,6 +18,7 @@ from crossborder.core.access.principal import Principal
 from crossborder.core.access.roles import OrgKind, Role
 from crossborder.core.audit import service as audit
 from crossborder.core.dates import utcnow
+from crossborder.core.db import savepoint
 from crossborder.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from crossborder.trust import business as business_register
 from crossborder.trust import evidence as files
@@ -140,7 +141,7 @@ def create(session: Session, principal: Principal, body: Any) -> tuple[TrustAppl
     row.reference = _new_reference()
     session.add(row)
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.flush()
     except IntegrityError:
         # A concurrent request with the same client reference won: answer with its application.

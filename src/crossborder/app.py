@@ -14,6 +14,7 @@ from crossborder.core import logs, problems
 from crossborder.core.db import get_engine
 from crossborder.core.errors import FieldError
 from crossborder.core.http import RequestMiddleware
+from crossborder.core.metrics import check_metrics_reader
 from crossborder.core.settings import get_settings
 from crossborder.customs.api import MANIFEST_PATH
 from crossborder.exchange.settings import INBOX_PATH, exchange_settings
@@ -60,7 +61,8 @@ def create_app() -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
-    def metrics() -> Response:
+    def metrics(request: Request) -> Response:
+        check_metrics_reader(request)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.add_middleware(

@@ -133,7 +133,8 @@ def test_a_crash_mid_request_leaves_nothing_behind(
 def test_health_metrics_and_openapi(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     client.get("/api/v1/countries")
-    metrics = client.get("/metrics").text
+    with TestClient(client.app, client=("127.0.0.1", 50000)) as local:  # a scraper on this host
+        metrics = local.get("/metrics").text
     assert "crossborder_http_requests_total" in metrics and 'route="/api/v1/countries"' in metrics
     spec = client.get("/openapi.json").json()
     assert "/api/v1/organisations" in spec["paths"]

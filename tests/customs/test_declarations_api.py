@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from crossborder.cli import app as cli
-from crossborder.core.access.principal import Principal
+from crossborder.core.access import service as access
+from crossborder.core.access.principal import SYSTEM, Principal
 from crossborder.core.access.roles import Role
 from crossborder.core.audit.models import AuditEntry
 from crossborder.core.audit.service import verify_chain
@@ -230,6 +231,55 @@ def test_a_trusted_trader_credential_lightens_scrutiny(
     assert client.get(f"{URL}/{other['id']}", headers=officer).json()["trusted_trader"] is False
 
 
+def test_a_revoked_key_is_refused_on_the_very_next_declaration(
+    client: TestClient, merchant: dict[str, str], db: Session
+) -> None:
+    """API keys are read on every request, never cached: revocation takes effect at once."""
+    assert client.post(URL, headers=merchant, json=declaration("REV-1")).status_code == 201
+    key_id = merchant["Authorization"].split("_")[1]
+    access.revoke_api_key(db, SYSTEM, key_id)
+    db.commit()
+    refused = client.post(URL, headers=merchant, json=declaration("REV-2"))
+    assert refused.status_code == 401, refused.text
+
+
+def test_trusted_trader_status_counts_from_the_very_next_declaration(
+    client: TestClient, merchant: dict[str, str], db: Session
+) -> None:
+    """Nothing about trusted traders is cached: a credential issued (here by a partner state's operator,
+    recognised under the sample SG-TH arrangement) counts at once, and a suspension ends it at once."""
+    operator, key = f.caller(db, Role.trust_operator, country="TH")
+
+    def trusted(reference: str) -> bool:
+        body = declaration(reference, destination="SG", business_id="TH-BIZ-1")
+        response = client.post(URL, headers=merchant, json=body)
+        assert response.status_code == 201, response.text
+        return bool(response.json()["trusted_trader"])
+
+    assert not trusted("TTN-1")
+    issued = client.post(
+        f"/api/v1/trust/issuers/{operator.id}/credentials",
+        headers=f.bearer(key),
+        json={
+            "client_reference": "TTN-CRED",
+            "scheme": "trusted_trader",
+            "business_id": "TH-BIZ-1",
+            "subject_name": "Siam Silk",
+            "subject_country": "TH",
+            "valid_from": "2025-06-01T00:00:00+00:00",
+        },
+    )
+    assert issued.status_code == 201, issued.text
+    assert trusted("TTN-2")
+    suspended = client.post(
+        f"/api/v1/trust/credentials/{issued.json()['credential_id']}/suspend",
+        headers=f.bearer(key),
+        json={"reason": "audit finding"},
+    )
+    assert suspended.status_code == 200, suspended.text
+    assert not trusted("TTN-3")
+
+
 def test_the_answer_to_a_new_declaration_is_what_reading_it_shows(client: TestClient, merchant: dict[str, str]) -> None:
     """The 201 answer is built from the values just written (not read back): it must match a read."""
     for reference, value, business in (("SAME-1", "30.00", None), ("SAME-2", "140.00", "VN-BIZ-7")):
@@ -318,7 +368,8 @@ def test_concurrent_parcels_to_one_consignee_each_see_the_earlier_ones(db: Sessi
 
 WORKER = """
 from datetime import date
-from crossborder.core.access.principal import Principal
+from crossborder.core.access import service as access
+from crossborder.core.access.principal import SYSTEM, Principal
 from crossborder.core.access.roles import Role
 from crossborder.core.db import session_scope
 from crossborder.customs import declarations

@@ -251,7 +251,7 @@ def first_event_values(values: dict[str, Any], actor: str) -> list[dict[str, Any
 
 def first_events(row: Declaration, actor: str) -> list[DeclarationEvent]:
     values = {"risk_rules": row.risk_rules, "submitted_at": row.submitted_at, "status": row.status, "lane": row.lane}
-    return [DeclarationEvent(declaration_id=row.id, **e) for e in first_event_values(values, actor)]
+    return [store.written(DeclarationEvent, {**e, "declaration_id": row.id}) for e in first_event_values(values, actor)]
 
 
 def find_by_reference(session: Session, org_id: int | None, reference: str) -> Declaration | None:
@@ -306,8 +306,8 @@ def stage(
     values = row_values(
         Prepared(data, checked.assessment, decision, checked.trusted), principal.organisation_id, checked.raw
     )
-    row = Declaration(**values)  # not added to the session: the row is written by the Core insert below
-    row.id = store.add(session, values, first_event_values(values, principal.actor), checked.documents)
+    declaration_id = store.add(session, values, first_event_values(values, principal.actor), checked.documents)
+    row = store.written(Declaration, {**values, "id": declaration_id})  # what the Core insert just wrote
     links = None if checked.documents is None else DeclarationDocuments(declaration_id=row.id, **checked.documents)
     set_committed_value(row, "documents", links)  # the answer is built from the values written
     entry = audit.Append(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from crossborder.core.access.models import Organisation
@@ -269,21 +269,36 @@ def _trust_for(country: str, on: date, _trust_list_version: int) -> tuple[Any, t
     return trust_list_for(country, on, arrangements), tuple(_partners(arrangements, country))
 
 
-def _holders(session: Session, scheme: str, country: str, on: date, business_id: str | None = None) -> set[str]:
-    trust, partners = _trust_for(country, on, trust_list_version())
-    c = IssuedCredential
+_CREDENTIALS = cast(Table, IssuedCredential.__table__)
+
+
+@lru_cache(maxsize=64)
+def _holders_query(partners: tuple[str, ...], one_business: bool) -> Select[Any]:
+    """Built once per set of partner states (a pure function of the trust list) and kept, so a
+    per-declaration call does no statement building, and no rewrite of the SQL per call (which
+    an IN list costs: SQLAlchemy renders it as an "expanding" parameter)."""
+    c = _CREDENTIALS.c
     # Only the columns the answer needs: no ORM objects on a per-declaration path.
     query = select(c.subject_id, c.issuer_org_id, c.country, c.subject_country, c.valid_from, c.valid_until).where(
-        c.scheme == scheme,
+        c.scheme == bindparam("scheme"),
         c.status == CredentialStatus.active.value,
-        or_(c.country == country, c.country.in_(partners)),
+        or_(c.country == bindparam("country"), *(c.country == p for p in partners)),
     )
+    return query.where(c.subject_id == bindparam("business_id")) if one_business else query
+
+
+def _holders(session: Session, scheme: str, country: str, on: date, business_id: str | None = None) -> set[str]:
+    trust, partners = _trust_for(country, on, trust_list_version())
+    params: dict[str, Any] = {"scheme": scheme, "country": country}
     if business_id is not None:
-        query = query.where(c.subject_id == business_id)
+        params["business_id"] = business_id
+    if session.autoflush:
+        session.flush()  # as session.execute would: a credential added in this session counts
+    rows = session.connection().execute(_holders_query(partners, business_id is not None), params)
     day_starts = datetime.combine(on, time.min, UTC)
     day_ends = day_starts + timedelta(days=1)
     found = set()
-    for subject_id, issuer_org_id, issuer_country, subject_country, valid_from, valid_until in session.execute(query):
+    for subject_id, issuer_org_id, issuer_country, subject_country, valid_from, valid_until in rows:
         if not (valid_from < day_ends and valid_until > day_starts):
             continue  # valid for no moment of that (UTC) day
         recognised = trust.recognise(keys.issuer_url(issuer_org_id), issuer_country, scheme, subject_country)

@@ -6,8 +6,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from crossborder.core.access import secrets as sec
@@ -277,23 +279,37 @@ def revoke_api_key(session: Session, principal: Principal, key_id: str) -> ApiKe
     return key
 
 
+_KEYS = cast(Table, ApiKey.__table__)
+_ORGS = cast(Table, Organisation.__table__)
+# Every API request passes here: built once as a Core statement (no statement building, no ORM
+# objects per request), executed on the session's connection, so in the request's transaction.
+_KEY_BY_ID = (
+    select(_KEYS.c.secret_hash, _KEYS.c.revoked_at, _KEYS.c.organisation_id, _KEYS.c.role, _ORGS.c.country)
+    .join_from(_KEYS, _ORGS, _ORGS.c.id == _KEYS.c.organisation_id)
+    .where(_KEYS.c.key_id == bindparam("key_id"))
+)
+
+
 def authenticate_api_key(session: Session, token: str) -> Principal:
     parts = sec.split_api_key(token)
     if parts is None:
         raise Unauthorized("malformed API key")
-    # Every API request passes here: one row of plain columns, no ORM objects.
-    found = session.execute(
-        select(ApiKey.secret_hash, ApiKey.revoked_at, ApiKey.organisation_id, ApiKey.role, Organisation.country)
-        .join(Organisation, Organisation.id == ApiKey.organisation_id)
-        .where(ApiKey.key_id == parts[0])
-    ).first()
+    # Read on every request, never cached: a revoked key is refused on the very next request,
+    # by every worker process.
+    found = session.connection().execute(_KEY_BY_ID, {"key_id": parts[0]}).first()
     if found is None:
         raise Unauthorized("unknown or revoked API key")
     secret_hash, revoked_at, organisation_id, role, country = found
     if revoked_at is not None or not sec.digests_equal(secret_hash, sec.token_digest(parts[1])):
         raise Unauthorized("unknown or revoked API key")
+    return _principal(parts[0], organisation_id, country, role)
+
+
+@lru_cache(maxsize=1024)
+def _principal(key_id: str, organisation_id: int, country: str, role: str) -> Principal:
+    """A key's principal, a pure function of the row's values just read (so never stale)."""
     return Principal(
-        actor=f"apikey:{parts[0]}", organisation_id=organisation_id, country=country, roles=frozenset({Role(role)})
+        actor=f"apikey:{key_id}", organisation_id=organisation_id, country=country, roles=frozenset({Role(role)})
     )
 
 

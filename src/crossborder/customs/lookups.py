@@ -71,12 +71,13 @@ class PreloadedLookups:
         self._trusted: dict[str, dict[str, list[tuple[date, date | None]]]] = {}
         self._recent: dict[str, dict[str, list[tuple[datetime, Decimal]]]] = {}
         self._credentialed: dict[tuple[str, date], frozenset[str]] = {}
-        # This run's parcels per (destination, consignee) under an integer key, bounded: the
-        # split-shipment memory of a run keeps the most recent RUN_MEMORY consignees, so a
-        # manifest of any size stays within flat memory.
+        # This run's parcels per (destination, consignee), compactly (integer key, value in
+        # ten-thousandths: a Decimal each would cost a quarter more memory at a million lines) and
+        # bounded: the split-shipment memory of a run keeps the most recent RUN_MEMORY consignees,
+        # so a manifest of any size stays within flat memory.
         # An OrderedDict, not a dict: evicting the oldest entry of a plain dict (`next(iter(d))`)
         # scans past every slot deleted before it, which made a million-line run four times slower.
-        self._run: OrderedDict[int, Decimal | tuple[Decimal, ...]] = OrderedDict()
+        self._run: OrderedDict[int, int | tuple[int, ...]] = OrderedDict()
 
     def _load(self, destination: str) -> None:
         if destination in self._watch:
@@ -159,16 +160,20 @@ class PreloadedLookups:
         found = self._run.get(key)
         if found is None:
             return ()
-        return found if isinstance(found, tuple) else (found,)
+        if isinstance(found, int):
+            return (Decimal(found).scaleb(-4),)
+        return tuple(Decimal(v).scaleb(-4) for v in found)
 
     def _keep(self, key: int, mine: tuple[Decimal, ...], value: Decimal) -> None:
         run = self._run
+        scaled = int(value.scaleb(4))  # customs values have at most 4 decimals (currency minor units)
         if not mine:
-            run[key] = value  # one parcel: the value alone (most consignees), not a tuple of one
+            run[key] = scaled  # one parcel: the number alone (most consignees), not a tuple of one
             if len(run) > RUN_MEMORY:
                 run.popitem(last=False)  # the consignee seen longest ago
         else:
-            run[key] = (*mine, value)
+            found = run[key]
+            run[key] = (*found, scaled) if isinstance(found, tuple) else (found, scaled)
             run.move_to_end(key)  # the order is recency
 
 

@@ -207,24 +207,32 @@ def test_trusted_trader_skips_value_band_rules_but_not_the_watch_list(
     assert body["lane"] == "red" and "watch_list" in body["risk_rules"]
 
 
-def test_a_trusted_trader_credential_lightens_scrutiny(
-    client: TestClient, merchant: dict[str, str], officer: dict[str, str], db: Session
-) -> None:
-    """The customs seam reads the trust capability's credentials (issue 4), not only the interim flag."""
-    operator, key = f.caller(db, Role.trust_operator, country="MY")
+def _credential(
+    client: TestClient, db: Session, issuer_state: str, business_id: str, subject_state: str
+) -> tuple[str, str]:
+    """A trusted-trader credential issued by ISSUER_STATE's trust operator: (its id, the operator's key)."""
+    operator, key = f.caller(db, Role.trust_operator, country=issuer_state)
     issued = client.post(
         f"/api/v1/trust/issuers/{operator.id}/credentials",
         headers=f.bearer(key),
         json={
-            "client_reference": "TT-CRED-1",
+            "client_reference": f"CRED-{business_id}",
             "scheme": "trusted_trader",
-            "business_id": "VN-BIZ-2",
+            "business_id": business_id,
             "subject_name": "Linh Batik",
-            "subject_country": "VN",
+            "subject_country": subject_state,
             "valid_from": "2025-06-01T00:00:00+00:00",
         },
     )
-    assert issued.status_code in (200, 201), issued.text
+    assert issued.status_code == 201, issued.text
+    return str(issued.json()["credential_id"]), key
+
+
+def test_a_trusted_trader_credential_lightens_scrutiny(
+    client: TestClient, merchant: dict[str, str], officer: dict[str, str], db: Session
+) -> None:
+    """The customs seam reads the trust capability's credentials (issue 4), not only the interim flag."""
+    _credential(client, db, "MY", "VN-BIZ-2", "VN")
     created = client.post(URL, headers=merchant, json=declaration("TT-2", business_id="VN-BIZ-2")).json()
     assert client.get(f"{URL}/{created['id']}", headers=officer).json()["trusted_trader"] is True
     other = client.post(URL, headers=merchant, json=declaration("TT-3", business_id="VN-BIZ-9")).json()
@@ -248,7 +256,6 @@ def test_trusted_trader_status_counts_from_the_very_next_declaration(
 ) -> None:
     """Nothing about trusted traders is cached: a credential issued (here by a partner state's operator,
     recognised under the sample SG-TH arrangement) counts at once, and a suspension ends it at once."""
-    operator, key = f.caller(db, Role.trust_operator, country="TH")
 
     def trusted(reference: str) -> bool:
         body = declaration(reference, destination="SG", business_id="TH-BIZ-1")
@@ -257,22 +264,10 @@ def test_trusted_trader_status_counts_from_the_very_next_declaration(
         return bool(response.json()["trusted_trader"])
 
     assert not trusted("TTN-1")
-    issued = client.post(
-        f"/api/v1/trust/issuers/{operator.id}/credentials",
-        headers=f.bearer(key),
-        json={
-            "client_reference": "TTN-CRED",
-            "scheme": "trusted_trader",
-            "business_id": "TH-BIZ-1",
-            "subject_name": "Siam Silk",
-            "subject_country": "TH",
-            "valid_from": "2025-06-01T00:00:00+00:00",
-        },
-    )
-    assert issued.status_code == 201, issued.text
+    credential_id, key = _credential(client, db, "TH", "TH-BIZ-1", "TH")
     assert trusted("TTN-2")
     suspended = client.post(
-        f"/api/v1/trust/credentials/{issued.json()['credential_id']}/suspend",
+        f"/api/v1/trust/credentials/{credential_id}/suspend",
         headers=f.bearer(key),
         json={"reason": "audit finding"},
     )

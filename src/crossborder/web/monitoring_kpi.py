@@ -9,15 +9,16 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
-from crossborder.core.db import get_sessionmaker
+from crossborder.core.access.principal import Principal
 from crossborder.core.errors import NotFound
 from crossborder.monitoring import kpi_measurements as measurements
 from crossborder.monitoring import kpis
 from crossborder.monitoring.charts import Series, line_chart
 from crossborder.monitoring.kpi_measurements import figure_text as figure
 from crossborder.monitoring.kpi_models import KpiMeasurement
-from crossborder.web.customs import principal_of, signin_redirect
+from crossborder.web.signed_in import signed_in_page
 from crossborder.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,13 +53,9 @@ def _latest(rows: Sequence[KpiMeasurement]) -> list[KpiMeasurement]:
 
 
 @router.get("/monitoring/kpis")
-def kpi_page(request: Request) -> Response:
-    user = getattr(request.state, "user", None)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        rows = measurements.listing(session, principal)
+@signed_in_page
+def kpi_page(request: Request, session: Session, principal: Principal) -> Response:
+    rows = measurements.listing(session, principal)
     views = []
     for kpi in kpis.load_kpis().values():
         mine = [r for r in rows if r.kpi_code == kpi.code]
@@ -67,15 +64,12 @@ def kpi_page(request: Request) -> Response:
 
 
 @router.get("/monitoring/kpis/{code}")
-def kpi_detail_page(request: Request, code: str) -> Response:
-    user = getattr(request.state, "user", None)
-    if user is None:
-        return signin_redirect(request)
+@signed_in_page
+def kpi_detail_page(request: Request, code: str, session: Session, principal: Principal) -> Response:
     kpi = kpis.load_kpis().get(code)
     if kpi is None:
         raise NotFound(f"no KPI {code!r}")
-    with get_sessionmaker()() as session:
-        rows = measurements.listing(session, principal_of(session, user), kpi=kpi.code)
+    rows = measurements.listing(session, principal, kpi=kpi.code)
     newest_first = sorted(rows, key=lambda r: (r.period_start, r.country, r.breakdown), reverse=True)
     return render(
         request,

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from crossborder.core.access.principal import Principal
@@ -29,6 +30,7 @@ from crossborder.reference.service import member_states
 from crossborder.web.auth import check_csrf
 from crossborder.web.customs import principal_of, signin_redirect
 from crossborder.web.labels import N_
+from crossborder.web.signed_in import signed_in_page
 from crossborder.web.templating import PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -102,12 +104,9 @@ def _form_page(
 
 
 @router.get("/monitoring/laws/plans/new")
-def new_plan(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        return _form_page(request, principal_of(session, user))
+@signed_in_page
+def new_plan(request: Request, session: Session, principal: Principal) -> Response:
+    return _form_page(request, principal)
 
 
 def _plan_in(form: dict[str, str]) -> PlanIn:
@@ -237,15 +236,11 @@ async def review_plan(request: Request, reference: str) -> Response:
 
 
 @router.get("/monitoring/laws/review")
-def review_queue(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        require_secretariat(principal)
-        rows = service.listing(session, principal, status=RevisionStatus.submitted.value)
-        return render(request, "monitoring/laws_review.html", rows=rows, **_common())
+@signed_in_page
+def review_queue(request: Request, session: Session, principal: Principal) -> Response:
+    require_secretariat(principal)
+    rows = service.listing(session, principal, status=RevisionStatus.submitted.value)
+    return render(request, "monitoring/laws_review.html", rows=rows, **_common())
 
 
 def _viewer(principal: Principal) -> str | None:
@@ -254,32 +249,24 @@ def _viewer(principal: Principal) -> str | None:
 
 
 @router.get("/monitoring/laws/coverage")
-def coverage_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        year = _year(request)
-        m = coverage.matrix(session, year, viewer=_viewer(principal))
-        first, last = year_range()
-        return render(request, "monitoring/laws_coverage.html", m=m, years=range(last, first - 1, -1), **_common())
+@signed_in_page
+def coverage_page(request: Request, session: Session, principal: Principal) -> Response:
+    year = _year(request)
+    m = coverage.matrix(session, year, viewer=_viewer(principal))
+    first, last = year_range()
+    return render(request, "monitoring/laws_coverage.html", m=m, years=range(last, first - 1, -1), **_common())
 
 
 @router.get("/monitoring/laws/gaps")
-def gaps_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        year = _year(request)
-        gaps = coverage.common_gaps(session, year, viewer=_viewer(principal))
-        first, last = year_range()
-        return render(
-            request, "monitoring/laws_gaps.html", gaps=gaps, year=year, years=range(last, first - 1, -1),
-            threshold=settings().common_gap_min_states, **_common(),
-        )  # fmt: skip
+@signed_in_page
+def gaps_page(request: Request, session: Session, principal: Principal) -> Response:
+    year = _year(request)
+    gaps = coverage.common_gaps(session, year, viewer=_viewer(principal))
+    first, last = year_range()
+    return render(
+        request, "monitoring/laws_gaps.html", gaps=gaps, year=year, years=range(last, first - 1, -1),
+        threshold=settings().common_gap_min_states, **_common(),
+    )  # fmt: skip
 
 
 @router.get("/monitoring/laws/public")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from crossborder.core.db import get_sessionmaker
+from crossborder.core.access.principal import Principal
 from crossborder.core.errors import FieldError, ValidationFailed
 from crossborder.core.files import content_disposition
 from crossborder.monitoring import reports
 from crossborder.monitoring.report_pdf import pdf_bytes
-from crossborder.web.customs import principal_of, signin_redirect
+from crossborder.web.customs import signin_redirect
+from crossborder.web.signed_in import signed_in_page
 from crossborder.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -40,22 +42,20 @@ def open_report(request: Request, kind: str = "stocktake", year: str | None = No
 
 
 @router.get("/monitoring/reports/{kind}.pdf")
-def report_pdf(request: Request, kind: str, year: str | None = None) -> Response:
-    user = getattr(request.state, "user", None)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        report = reports.build(session, principal_of(session, user), reports.parse_kind(kind), _year(year))
+@signed_in_page
+def report_pdf(
+    request: Request, kind: str, session: Session, principal: Principal, year: str | None = None
+) -> Response:
+    report = reports.build(session, principal, reports.parse_kind(kind), _year(year))
     name = f"{report.kind.value}-{report.period}.pdf"
     return Response(pdf_bytes(report), media_type="application/pdf", headers={
         "Content-Disposition": content_disposition(name), "Cache-Control": "no-store"})  # fmt: skip
 
 
 @router.get("/monitoring/reports/{kind}")
-def report_page(request: Request, kind: str, year: str | None = None) -> Response:
-    user = getattr(request.state, "user", None)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        report = reports.build(session, principal_of(session, user), reports.parse_kind(kind), _year(year))
+@signed_in_page
+def report_page(
+    request: Request, kind: str, session: Session, principal: Principal, year: str | None = None
+) -> Response:
+    report = reports.build(session, principal, reports.parse_kind(kind), _year(year))
     return render(request, "monitoring/report.html", report=report, year=year or report.period[-4:])

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from crossborder.core.access.principal import Principal
 from crossborder.core.dates import today
-from crossborder.core.db import get_sessionmaker, session_scope, write_lock
+from crossborder.core.db import session_scope, write_lock
 from crossborder.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from crossborder.monitoring import plan_versions, tracking
 from crossborder.monitoring.access import REPORTER_ROLES, require_secretariat, visible_countries
@@ -27,6 +27,7 @@ from crossborder.monitoring.tracking_timeline import YEARS, target_of, timeline_
 from crossborder.web.auth import check_csrf
 from crossborder.web.customs import principal_of, signin_redirect
 from crossborder.web.labels import N_
+from crossborder.web.signed_in import signed_in_page
 from crossborder.web.templating import PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -62,33 +63,25 @@ def chart_of(progress: Progress) -> Any:
 
 
 @router.get("/monitoring/tracking")
-def progress_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
+@signed_in_page
+def progress_page(request: Request, session: Session, principal: Principal) -> Response:
     country = _country(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        progress = progress_for(session, principal, country)
-        return render(
-            request, "monitoring/tracking_progress.html", progress=progress, chart=chart_of(progress),
-            country=country, countries=_countries(principal), labels=STATUS_LABELS, statuses=list(Status),
-        )  # fmt: skip
+    progress = progress_for(session, principal, country)
+    return render(
+        request, "monitoring/tracking_progress.html", progress=progress, chart=chart_of(progress),
+        country=country, countries=_countries(principal), labels=STATUS_LABELS, statuses=list(Status),
+    )  # fmt: skip
 
 
 @router.get("/monitoring/tracking/timeline")
-def timeline_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
+@signed_in_page
+def timeline_page(request: Request, session: Session, principal: Principal) -> Response:
     country = _country(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        topics = timeline_for(session, principal, country)
-        return render(
-            request, "monitoring/tracking_timeline.html", topics=topics, years=YEARS, country=country,
-            countries=_countries(principal), labels=STATUS_LABELS,
-        )  # fmt: skip
+    topics = timeline_for(session, principal, country)
+    return render(
+        request, "monitoring/tracking_timeline.html", topics=topics, years=YEARS, country=country,
+        countries=_countries(principal), labels=STATUS_LABELS,
+    )  # fmt: skip
 
 
 def _activity_page(
@@ -112,12 +105,9 @@ def _activity_page(
 
 
 @router.get("/monitoring/tracking/activities/{activity_id}")
-def activity_page(request: Request, activity_id: str) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        return _activity_page(request, session, principal_of(session, user), activity_id)
+@signed_in_page
+def activity_page(request: Request, activity_id: str, session: Session, principal: Principal) -> Response:
+    return _activity_page(request, session, principal, activity_id)
 
 
 def _status_in(activity_id: str, form: dict[str, str]) -> StatusIn:
@@ -155,21 +145,17 @@ async def report_status(request: Request, activity_id: str) -> Response:
 
 
 @router.get("/monitoring/plan/versions")
-def versions_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        require_secretariat(principal)
-        rows = plan_versions.versions(session, principal, "work_plan")
-        changes, pair = None, None
-        old, new = request.query_params.get("from", ""), request.query_params.get("to", "")
-        if old.isascii() and old.isdigit() and new.isascii() and new.isdigit():
-            pair = (int(old), int(new))
-            changes = diff(plan_versions.get(session, principal, "work_plan", pair[0]).content,
-                           plan_versions.get(session, principal, "work_plan", pair[1]).content)  # fmt: skip
-        elif len(rows) >= 2:
-            pair = (rows[1].version, rows[0].version)
-            changes = diff(rows[1].content, rows[0].content)
-        return render(request, "monitoring/tracking_versions.html", rows=rows, changes=changes, pair=pair)
+@signed_in_page
+def versions_page(request: Request, session: Session, principal: Principal) -> Response:
+    require_secretariat(principal)
+    rows = plan_versions.versions(session, principal, "work_plan")
+    changes, pair = None, None
+    old, new = request.query_params.get("from", ""), request.query_params.get("to", "")
+    if old.isascii() and old.isdigit() and new.isascii() and new.isdigit():
+        pair = (int(old), int(new))
+        changes = diff(plan_versions.get(session, principal, "work_plan", pair[0]).content,
+                       plan_versions.get(session, principal, "work_plan", pair[1]).content)  # fmt: skip
+    elif len(rows) >= 2:
+        pair = (rows[1].version, rows[0].version)
+        changes = diff(rows[1].content, rows[0].content)
+    return render(request, "monitoring/tracking_versions.html", rows=rows, changes=changes, pair=pair)

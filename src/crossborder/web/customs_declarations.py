@@ -21,6 +21,7 @@ from crossborder.customs.models import Declaration
 from crossborder.customs.views import declaration_out
 from crossborder.web.auth import check_csrf
 from crossborder.web.customs import LABELS, principal_of, signin_redirect
+from crossborder.web.signed_in import signed_in_page
 from crossborder.web.templating import PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -128,14 +129,10 @@ def _detail(
 
 
 @router.get("/customs/declarations/{declaration_id}")
-def declaration_page(request: Request, declaration_id: int) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        row = declarations.get(session, principal, declaration_id)  # out of scope: NotFound, the 404 page
-        return _detail(request, session, principal, row)
+@signed_in_page
+def declaration_page(request: Request, declaration_id: int, session: Session, principal: Principal) -> Response:
+    row = declarations.get(session, principal, declaration_id)  # out of scope: NotFound, the 404 page
+    return _detail(request, session, principal, row)
 
 
 @router.post("/customs/declarations/{declaration_id}/actions")

@@ -8,9 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from crossborder.core.access.principal import Principal
 from crossborder.core.db import get_sessionmaker
 from crossborder.core.errors import FieldError, ValidationFailed
 from crossborder.core.settings import get_settings
@@ -21,6 +23,7 @@ from crossborder.web.auth import check_csrf
 from crossborder.web.customs import principal_of, signin_redirect
 from crossborder.web.exchange_receipts import messages_for_payload
 from crossborder.web.labels import DOCUMENT_TYPES, MESSAGE_STATUSES, RECEIPT_REASONS, SEVERITIES
+from crossborder.web.signed_in import signed_in_page
 from crossborder.web.templating import PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -135,41 +138,31 @@ def _rendering(row: StoredDocument) -> tuple[str | None, list[FieldError]]:
 
 
 @router.get("/documents/{document_id}")
-def document_page(request: Request, document_id: str) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        row = service.get(session, principal, document_id)  # out of scope: NotFound, the 404 page
-        html, unrenderable = _rendering(row)
-        messages = messages_for_payload(session, principal, row.content, sender=row.received_from)
-        return render(
-            request, "documents/detail.html", d=_row(row), sha256=row.sha256, size=row.size,
-            client_reference=row.client_reference, report=row.validation, html=html, unrenderable=unrenderable,
-            messages=messages, labels=LABELS,
-        )  # fmt: skip
+@signed_in_page
+def document_page(request: Request, document_id: str, session: Session, principal: Principal) -> Response:
+    row = service.get(session, principal, document_id)  # out of scope: NotFound, the 404 page
+    html, unrenderable = _rendering(row)
+    messages = messages_for_payload(session, principal, row.content, sender=row.received_from)
+    return render(
+        request, "documents/detail.html", d=_row(row), sha256=row.sha256, size=row.size,
+        client_reference=row.client_reference, report=row.validation, html=html, unrenderable=unrenderable,
+        messages=messages, labels=LABELS,
+    )  # fmt: skip
 
 
 @router.get("/documents/{document_id}/original")
-def document_original(request: Request, document_id: str) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        row = service.get(session, principal_of(session, user), document_id)
-        extension = "json" if row.media_type == "application/json" else "xml"
-        headers = {"Content-Disposition": f'attachment; filename="{row.id}.{extension}"', "ETag": f'"{row.sha256}"'}
-        return Response(row.content, media_type=row.media_type, headers={**headers, **_DOWNLOAD_HEADERS})
+@signed_in_page
+def document_original(request: Request, document_id: str, session: Session, principal: Principal) -> Response:
+    row = service.get(session, principal, document_id)
+    extension = "json" if row.media_type == "application/json" else "xml"
+    headers = {"Content-Disposition": f'attachment; filename="{row.id}.{extension}"', "ETag": f'"{row.sha256}"'}
+    return Response(row.content, media_type=row.media_type, headers={**headers, **_DOWNLOAD_HEADERS})
 
 
 @router.get("/documents/{document_id}/document.pdf")
-def document_pdf(request: Request, document_id: str) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        row = service.get(session, principal_of(session, user), document_id)
-        pdf = service.render_pdf(row)  # a document that cannot be rendered: ValidationFailed, the error page
-        headers = {"Content-Disposition": f'inline; filename="{row.id}.pdf"'}
-        return Response(pdf, media_type="application/pdf", headers={**headers, **_DOWNLOAD_HEADERS})
+@signed_in_page
+def document_pdf(request: Request, document_id: str, session: Session, principal: Principal) -> Response:
+    row = service.get(session, principal, document_id)
+    pdf = service.render_pdf(row)  # a document that cannot be rendered: ValidationFailed, the error page
+    headers = {"Content-Disposition": f'inline; filename="{row.id}.pdf"'}
+    return Response(pdf, media_type="application/pdf", headers={**headers, **_DOWNLOAD_HEADERS})

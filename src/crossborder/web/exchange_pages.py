@@ -24,6 +24,7 @@ from crossborder.web.auth import check_csrf
 from crossborder.web.customs import principal_of, signin_redirect
 from crossborder.web.documents_pages import LABELS
 from crossborder.web.exchange_receipts import receipt_view, this_node
+from crossborder.web.signed_in import signed_in_page
 from crossborder.web.templating import PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -136,15 +137,11 @@ async def queue_document(request: Request) -> Response:
 
 
 @router.get("/exchange/messages/{message_id}")
-def message_page(request: Request, message_id: str) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        message = outbox.get_message(session, principal, message_id[:36])  # out of scope: NotFound, the 404 page
-        receipt = receipt_view(session, message)
-        return render(
-            request, "exchange/message.html", m=message, receipt=receipt, done=request.query_params.get("done"),
-            labels=LABELS,
-        )  # fmt: skip
+@signed_in_page
+def message_page(request: Request, message_id: str, session: Session, principal: Principal) -> Response:
+    message = outbox.get_message(session, principal, message_id[:36])  # out of scope: NotFound, the 404 page
+    receipt = receipt_view(session, message)
+    return render(
+        request, "exchange/message.html", m=message, receipt=receipt, done=request.query_params.get("done"),
+        labels=LABELS,
+    )  # fmt: skip

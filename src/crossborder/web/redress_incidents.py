@@ -10,9 +10,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from crossborder.core.db import get_sessionmaker, session_scope, write_lock
+from crossborder.core.access.principal import Principal
+from crossborder.core.db import session_scope, write_lock
 from crossborder.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from crossborder.core.ratelimit import RateLimited
 from crossborder.redress import incident_public as public
@@ -24,6 +26,7 @@ from crossborder.redress.incident_settings import member_states
 from crossborder.web.auth import check_csrf
 from crossborder.web.customs import principal_of, signin_redirect
 from crossborder.web.labels import N_
+from crossborder.web.signed_in import signed_in_page
 from crossborder.web.templating import PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -60,17 +63,13 @@ def _text(raw: FormData, name: str) -> str:
 
 
 @router.get("/redress/incidents")
-def incident_list(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        rows = service.listing(session, principal)
-        return render(
-            request, "redress_incidents/list.html", rows=rows, alerts=service.alerts(session, principal),
-            may_report=service.may_report(principal), labels=LABELS,
-        )  # fmt: skip
+@signed_in_page
+def incident_list(request: Request, session: Session, principal: Principal) -> Response:
+    rows = service.listing(session, principal)
+    return render(
+        request, "redress_incidents/list.html", rows=rows, alerts=service.alerts(session, principal),
+        may_report=service.may_report(principal), labels=LABELS,
+    )  # fmt: skip
 
 
 def _new_form(
@@ -171,15 +170,11 @@ async def check_identifier(request: Request) -> Response:
 
 
 @router.get("/redress/incidents/{reference}")
-def incident_page(request: Request, reference: str) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        row = service.get(session, principal, reference)
-        return render(
-            request, "redress_incidents/detail.html", i=row, identifiers=service.identifiers_of(session, row),
-            alerts=service.alerts(session, principal, incident=row), done=request.query_params.get("done"),
-            labels=LABELS,
-        )  # fmt: skip
+@signed_in_page
+def incident_page(request: Request, reference: str, session: Session, principal: Principal) -> Response:
+    row = service.get(session, principal, reference)
+    return render(
+        request, "redress_incidents/detail.html", i=row, identifiers=service.identifiers_of(session, row),
+        alerts=service.alerts(session, principal, incident=row), done=request.query_params.get("done"),
+        labels=LABELS,
+    )  # fmt: skip

@@ -31,6 +31,7 @@ from crossborder.trust.settings import schemes
 from crossborder.web.auth import check_csrf
 from crossborder.web.customs import principal_of, signin_redirect
 from crossborder.web.labels import N_
+from crossborder.web.signed_in import signed_in_page
 from crossborder.web.templating import PageUser, render
 
 router = APIRouter(include_in_schema=False)
@@ -101,19 +102,15 @@ def _page(reference: str, done: str) -> RedirectResponse:
 
 
 @router.get("/trust/applications")
-def application_list(request: Request, status: str | None = None) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
+@signed_in_page
+def application_list(request: Request, session: Session, principal: Principal, status: str | None = None) -> Response:
     chosen = status if status in ApplicationStatus.__members__ else None
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        rows = workflow.listing(session, principal, status=chosen)
-        may_apply = bool(principal.roles & workflow.APPLICANT_ROLES)
-        return render(
-            request, "trust_applications/list.html", rows=rows, status=chosen, statuses=list(ApplicationStatus),
-            may_apply=may_apply, labels=LABELS, flags=flags.queue(session, principal),
-        )  # fmt: skip
+    rows = workflow.listing(session, principal, status=chosen)
+    may_apply = bool(principal.roles & workflow.APPLICANT_ROLES)
+    return render(
+        request, "trust_applications/list.html", rows=rows, status=chosen, statuses=list(ApplicationStatus),
+        may_apply=may_apply, labels=LABELS, flags=flags.queue(session, principal),
+    )  # fmt: skip
 
 
 def _new_form(
@@ -223,27 +220,22 @@ def _detail(
 
 
 @router.get("/trust/applications/{reference}")
-def application_page(request: Request, reference: str) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        principal = principal_of(session, user)
-        return _detail(request, session, principal, workflow.get(session, principal, reference))
+@signed_in_page
+def application_page(request: Request, reference: str, session: Session, principal: Principal) -> Response:
+    return _detail(request, session, principal, workflow.get(session, principal, reference))
 
 
 @router.get("/trust/applications/{reference}/evidence/{evidence_id}")
-def evidence_download(request: Request, reference: str, evidence_id: int) -> Response:
-    user = _user(request)
-    if user is None:
-        return signin_redirect(request)
-    with get_sessionmaker()() as session:
-        found = workflow.evidence_file(session, principal_of(session, user), reference, evidence_id)
-        return Response(
-            found.content, media_type=found.media_type,
-            headers={"Content-Disposition": content_disposition(found.filename),
-                     "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
-        )  # fmt: skip
+@signed_in_page
+def evidence_download(
+    request: Request, reference: str, evidence_id: int, session: Session, principal: Principal
+) -> Response:
+    found = workflow.evidence_file(session, principal, reference, evidence_id)
+    return Response(
+        found.content, media_type=found.media_type,
+        headers={"Content-Disposition": content_disposition(found.filename),
+                 "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )  # fmt: skip
 
 
 async def _act(request: Request, reference: str, done: str, action: Any) -> Response:
